@@ -16,14 +16,14 @@
 
 pub mod bundle;
 pub mod catalog;
-// pub mod check;
+pub mod check;
 pub mod evidence;
 pub mod fsutil;
 pub mod policy;
-// pub mod report;
+pub mod report;
 pub mod severity;
 pub mod timefmt;
-// pub mod waiver;
+pub mod waiver;
 
 /// The version of assay, written into evidence and results.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -11,7 +11,11 @@ use assay::bundle::Bundle;
 use assay::catalog::validate::validate;
 use assay::catalog::{Catalog, Diagnostics, Framework};
 use assay::evidence::schema::KindRegistry;
+use assay::check::result::RunResult;
+use assay::evidence::store::EvidenceDir;
 use assay::policy::{test as policy_test, PolicySet};
+use assay::report::{render, Format, RenderOptions};
+use assay::severity::FailOn;
 
 /// Exit code when every gated control passed.
 const EXIT_PASS: u8 = 0;
@@ -36,6 +40,21 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Judge the selected controls against an evidence folder and report.
+    #[command(after_help = "Examples:
+  assay check --evidence examples/coloom/evidence --profile examples/coloom/profile.yaml \\
+      --waivers examples/coloom/waivers.yaml --now 2026-11-25T06:00:00Z
+  assay check --evidence ev/ --fail-on high --format json --output results.json \\
+      --write junit=junit.xml --write sarif=results.sarif")]
+    Check(CheckArgs),
+    /// Re-render a saved results.json without re-running (waiver expiry is recomputed).
+    #[command(after_help = "Examples:
+  assay report results.json --format markdown --output report.md
+  assay report results.json --format table --framework soc2")]
+    Report(ReportArgs),
+    /// Evidence folder commands: import, list, verify.
+    #[command(subcommand)]
+    Evidence(EvidenceCmd),
     /// Catalog commands: validate, list.
     #[command(subcommand)]
     Catalog(CatalogCmd),
@@ -51,6 +70,111 @@ enum Command {
     /// Policy commands: test.
     #[command(subcommand)]
     Policy(PolicyCmd),
+}
+
+#[derive(clap::Args)]
+struct CheckArgs {
+    /// The evidence folder (with manifest.json).
+    #[arg(long, value_name = "DIR")]
+    evidence: PathBuf,
+    /// A profile: a YAML file, or the name of a built-in profile.
+    #[arg(long, value_name = "PROFILE")]
+    profile: Option<String>,
+    /// Use the catalog in DIR (with controls/ and policies/) instead of the built-in one.
+    #[arg(long, value_name = "DIR")]
+    catalog: Option<PathBuf>,
+    /// A waivers file (YAML).
+    #[arg(long, value_name = "FILE")]
+    waivers: Option<PathBuf>,
+    #[command(flatten)]
+    out: OutputArgs,
+    /// Also write FORMAT to PATH from the same run (repeatable), e.g. --write junit=junit.xml.
+    #[arg(long, value_name = "FORMAT=PATH")]
+    write: Vec<String>,
+    #[command(flatten)]
+    gate: GateArgs,
+    /// The evaluation instant (RFC 3339 with offset); default: now. Decides evidence
+    /// freshness and waiver expiry, so a past run can be reproduced exactly.
+    #[arg(long, value_name = "RFC3339")]
+    now: Option<String>,
+}
+
+#[derive(clap::Args)]
+struct ReportArgs {
+    /// A results.json written by `assay check --format json`.
+    results: PathBuf,
+    #[command(flatten)]
+    out: OutputArgs,
+    #[command(flatten)]
+    gate: GateArgs,
+    /// The instant at which waivers are re-decided (RFC 3339); default: now.
+    #[arg(long, value_name = "RFC3339")]
+    now: Option<String>,
+}
+
+#[derive(clap::Args)]
+struct OutputArgs {
+    /// Output format.
+    #[arg(long, default_value = "table", value_name = "table|json|junit|sarif|markdown")]
+    format: Format,
+    /// Write to FILE (atomically) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Show criteria → controls → status for one framework (table, markdown, json).
+    #[arg(long, value_name = "soc2|iso27001|c5|pci|nist")]
+    framework: Option<Framework>,
+    /// Never colour the table (colour is used only on a terminal anyway).
+    #[arg(long)]
+    no_color: bool,
+}
+
+#[derive(clap::Args)]
+struct GateArgs {
+    /// Exit 1 if a control at or above this severity fails or errors
+    /// (info, low, medium, high, critical, or none).
+    #[arg(long, default_value = "info", value_name = "SEVERITY")]
+    fail_on: FailOn,
+    /// Do not fail the gate for controls that are `error` only because they have no
+    /// evidence at all (they are still reported).
+    #[arg(long)]
+    allow_not_assessed: bool,
+}
+
+#[derive(Subcommand)]
+enum EvidenceCmd {
+    /// Validate documents against their kind's schema and add them to a folder and its
+    /// manifest. Nothing is written unless every document is valid.
+    #[command(after_help = "Examples:
+  assay evidence import scans/*.json --into evidence/")]
+    Import {
+        /// Evidence documents (one object or an array per file).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The evidence folder (created if missing).
+        #[arg(long, value_name = "DIR")]
+        into: PathBuf,
+        /// Use the schemas of the catalog in DIR.
+        #[arg(long, value_name = "DIR")]
+        catalog: Option<PathBuf>,
+    },
+    /// List the documents of a folder.
+    #[command(after_help = "Example:\n  assay evidence list evidence/ --kind tls.endpoint")]
+    List {
+        /// The evidence folder.
+        dir: PathBuf,
+        /// Only this kind.
+        #[arg(long)]
+        kind: Option<String>,
+    },
+    /// Check every document against the manifest: edited, missing or extra files.
+    #[command(after_help = "Example:\n  assay evidence verify evidence/")]
+    Verify {
+        /// The evidence folder.
+        dir: PathBuf,
+        /// Use the schemas of the catalog in DIR.
+        #[arg(long, value_name = "DIR")]
+        catalog: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -123,6 +247,11 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<u8, Fatal> {
     match cli.command {
+        Command::Check(a) => cmd_check(a),
+        Command::Report(a) => cmd_report(a),
+        Command::Evidence(EvidenceCmd::Import { files, into, catalog }) => cmd_import(&files, &into, catalog.as_deref()),
+        Command::Evidence(EvidenceCmd::List { dir, kind }) => cmd_evidence_list(&dir, kind.as_deref()),
+        Command::Evidence(EvidenceCmd::Verify { dir, catalog }) => cmd_verify(&dir, catalog.as_deref()),
         Command::Catalog(CatalogCmd::Validate { catalog }) => cmd_validate(catalog.as_deref()),
         Command::Catalog(CatalogCmd::List { framework, catalog }) => cmd_list(catalog.as_deref(), framework),
         Command::Explain { control, catalog } => cmd_explain(catalog.as_deref(), &control),
@@ -328,4 +457,156 @@ fn cmd_policy_test(dir: Option<&Path>, coverage: bool, filter: Option<&str>, qui
         return Ok(EXIT_GATE);
     }
     Ok(if report.failed() == 0 { EXIT_PASS } else { EXIT_GATE })
+}
+
+fn parse_now(now: Option<&str>) -> Result<chrono::DateTime<chrono::Utc>, Fatal> {
+    match now {
+        Some(s) => assay::timefmt::parse_instant(s).map_err(|e| Fatal(format!("--now: {e}"))),
+        None => {
+            let t = chrono::Utc::now();
+            Ok(assay::timefmt::parse_instant(&assay::timefmt::format_instant(&t)).unwrap_or(t))
+        }
+    }
+}
+
+/// Parses `--write FORMAT=PATH` values before anything runs, so a typo costs nothing.
+fn parse_writes(values: &[String]) -> Result<Vec<(Format, PathBuf)>, Fatal> {
+    values
+        .iter()
+        .map(|v| {
+            let (f, p) = v
+                .split_once('=')
+                .ok_or_else(|| Fatal(format!("--write {v}: expected FORMAT=PATH, e.g. junit=junit.xml")))?;
+            let format = f.parse::<Format>().map_err(|e| Fatal(format!("--write {v}: {e}")))?;
+            if p.is_empty() {
+                return Err(Fatal(format!("--write {v}: the path is empty")));
+            }
+            Ok((format, PathBuf::from(p)))
+        })
+        .collect()
+}
+
+fn cmd_check(a: CheckArgs) -> Result<u8, Fatal> {
+    let now = parse_now(a.now.as_deref())?;
+    let writes = parse_writes(&a.write)?;
+    let loaded = load_valid(a.catalog.as_deref())?;
+    let profile = match &a.profile {
+        Some(p) => Some(assay::catalog::profile::Profile::resolve(p, &loaded.catalog)?),
+        None => None,
+    };
+    let waivers = match &a.waivers {
+        Some(path) => assay::waiver::load(path, |id| loaded.catalog.get(id).is_some())?,
+        None => Vec::new(),
+    };
+    let req = assay::check::CheckRequest {
+        evidence_dir: &a.evidence,
+        profile: profile.as_ref(),
+        waivers: &waivers,
+        now,
+    };
+    let result = assay::check::run(&loaded.catalog, &loaded.policies, &loaded.kinds, &req).map_err(|e| Fatal(e.to_string()))?;
+    emit(&result, &a.out, &writes)?;
+    Ok(gate(&result, &a.gate))
+}
+
+fn cmd_report(a: ReportArgs) -> Result<u8, Fatal> {
+    let now = parse_now(a.now.as_deref())?;
+    let text = std::fs::read_to_string(&a.results).map_err(|e| Fatal(format!("{}: {e}", a.results.display())))?;
+    let mut result: RunResult = serde_json::from_str(&text).map_err(|e| {
+        Fatal(format!(
+            "{}:{}:{}: not an assay results document: {e}",
+            a.results.display(),
+            e.line(),
+            e.column()
+        ))
+    })?;
+    if result.schema != assay::check::result::RESULTS_SCHEMA {
+        return Err(Fatal(format!(
+            "{}: schema '{}' is not supported (expected '{}')",
+            a.results.display(),
+            result.schema,
+            assay::check::result::RESULTS_SCHEMA
+        )));
+    }
+    result.reapply_waivers(now);
+    emit(&result, &a.out, &[])?;
+    Ok(gate(&result, &a.gate))
+}
+
+fn emit(result: &RunResult, out: &OutputArgs, writes: &[(Format, PathBuf)]) -> Result<(), Fatal> {
+    let color = !out.no_color && out.output.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let main = render(result, out.format, RenderOptions { framework: out.framework, color }).map_err(|e| Fatal(e.to_string()))?;
+    let mut files = Vec::new();
+    for (format, path) in writes {
+        let text = render(result, *format, RenderOptions { framework: None, color: false }).map_err(|e| Fatal(e.to_string()))?;
+        files.push((path.clone(), text));
+    }
+    if let Some(path) = &out.output {
+        files.push((path.clone(), main.clone()));
+    }
+    for (path, text) in &files {
+        assay::fsutil::write_atomic(path, text.as_bytes()).map_err(|e| Fatal(format!("{}: cannot write: {e}", path.display())))?;
+    }
+    if out.output.is_none() {
+        print!("{main}");
+        let _ = std::io::stdout().flush();
+    } else {
+        eprintln!("{}", assay::report::summary(result));
+    }
+    Ok(())
+}
+
+fn gate(result: &RunResult, g: &GateArgs) -> u8 {
+    let gate = result.gate(g.fail_on, g.allow_not_assessed);
+    if gate.passed {
+        EXIT_PASS
+    } else {
+        eprintln!("assay: gate failed:");
+        for r in &gate.reasons {
+            eprintln!("  {r}");
+        }
+        EXIT_GATE
+    }
+}
+
+fn cmd_import(files: &[PathBuf], into: &Path, catalog: Option<&Path>) -> Result<u8, Fatal> {
+    let bundle = load_bundle(catalog)?;
+    let kinds = KindRegistry::from_bundle(&bundle)?;
+    let summary = EvidenceDir::import(into, files, &kinds).map_err(|e| Fatal(e.to_string()))?;
+    for p in &summary.added {
+        println!("added     {p}");
+    }
+    for p in &summary.unchanged {
+        println!("unchanged {p}");
+    }
+    println!("{} added, {} unchanged, into {}", summary.added.len(), summary.unchanged.len(), into.display());
+    Ok(EXIT_PASS)
+}
+
+fn cmd_evidence_list(dir: &Path, kind: Option<&str>) -> Result<u8, Fatal> {
+    let d = EvidenceDir::open(dir).map_err(|e| Fatal(e.to_string()))?;
+    let m = d.manifest().map_err(|e| Fatal(e.to_string()))?;
+    let mut b = tabled::builder::Builder::default();
+    b.push_record(["kind", "subject", "collected at", "sha256", "path"]);
+    let mut n = 0;
+    for e in m.documents.iter().filter(|e| kind.is_none_or(|k| e.kind == k)) {
+        n += 1;
+        b.push_record([e.kind.clone(), e.subject.clone(), e.collected_at.clone(), e.sha256[..12.min(e.sha256.len())].to_string(), e.path.clone()]);
+    }
+    let mut t = b.build();
+    t.with(tabled::settings::Style::sharp());
+    println!("{t}\n{n} document(s)");
+    Ok(EXIT_PASS)
+}
+
+fn cmd_verify(dir: &Path, catalog: Option<&Path>) -> Result<u8, Fatal> {
+    let bundle = load_bundle(catalog)?;
+    let kinds = KindRegistry::from_bundle(&bundle)?;
+    let d = EvidenceDir::open(dir).map_err(|e| Fatal(e.to_string()))?;
+    let (ok, problems) = d.verify(&kinds).map_err(|e| Fatal(e.to_string()))?;
+    for p in &problems {
+        println!("FAIL {}: {}", p.path, p.message);
+    }
+    println!("{}: {ok} document(s) verified, {} problem(s)", dir.display(), problems.len());
+    Ok(if problems.is_empty() { EXIT_PASS } else { EXIT_GATE })
 }

@@ -143,7 +143,7 @@ impl Catalog {
 }
 
 /// The line of `- id: <id>` (or `id: <id>`) in a YAML text.
-pub(crate) fn find_id_line(text: &str, id: &str) -> Option<usize> {
+pub fn find_id_line(text: &str, id: &str) -> Option<usize> {
     text.lines().position(|l| {
         let t = l.trim_start().trim_start_matches('-').trim_start();
         t.strip_prefix("id:")
@@ -151,6 +151,32 @@ pub(crate) fn find_id_line(text: &str, id: &str) -> Option<usize> {
             .unwrap_or(false)
     })
     .map(|i| i + 1)
+}
+
+/// The line of the `n`-th (0-based) list item whose `key:` is `value`, e.g. the third
+/// waiver for a control.
+pub fn find_id_line_for(text: &str, key: &str, value: &str, n: usize) -> Option<usize> {
+    let mut items = 0usize;
+    let mut item_line = None;
+    for (i, l) in text.lines().enumerate() {
+        let t = l.trim_start();
+        if t.starts_with("- ") {
+            if items == n + 1 {
+                break;
+            }
+            items += 1;
+            item_line = Some(i + 1);
+        }
+        if items == n + 1 {
+            let t = t.trim_start_matches("- ");
+            if let Some(v) = t.strip_prefix(key).and_then(|r| r.strip_prefix(':')) {
+                if v.trim().trim_matches(|c| c == '"' || c == '\'') == value {
+                    return Some(i + 1);
+                }
+            }
+        }
+    }
+    item_line
 }
 
 /// The first line after `start` (1-based) that sets `field:`, stopping at the next list item

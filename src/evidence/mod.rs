@@ -5,7 +5,7 @@
 //! so that any later edit is detectable. See `docs/evidence.md` for every kind's body.
 
 pub mod schema;
-// pub mod store;
+pub mod store;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

@@ -1,0 +1,107 @@
+//! Rendering a [`RunResult`] for people and machines, one file per format.
+//!
+//! Every format is rendered from the same result, so one run can write a table for the
+//! person at the terminal, JUnit and SARIF for CI, and Markdown for the auditor without
+//! evaluating anything twice.
+
+pub mod framework;
+pub mod json;
+pub mod junit;
+pub mod markdown;
+pub mod sarif;
+pub mod table;
+mod text;
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::catalog::Framework;
+use crate::check::result::RunResult;
+
+/// An output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// A table for the terminal.
+    Table,
+    /// The results document (`assay.results/v1`).
+    Json,
+    /// JUnit XML in the Surefire/Jenkins shape.
+    Junit,
+    /// SARIF 2.1.0.
+    Sarif,
+    /// Markdown for auditors.
+    Markdown,
+}
+
+impl Format {
+    /// Every format.
+    pub const ALL: [Format; 5] = [Format::Table, Format::Json, Format::Junit, Format::Sarif, Format::Markdown];
+
+    /// The name used on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Json => "json",
+            Format::Junit => "junit",
+            Format::Sarif => "sarif",
+            Format::Markdown => "markdown",
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = if s == "md" { "markdown" } else { s };
+        Format::ALL
+            .into_iter()
+            .find(|f| f.name() == s)
+            .ok_or_else(|| format!("unknown format '{s}' (expected table, json, junit, sarif or markdown)"))
+    }
+}
+
+/// Options that change how a result is shown, not what it says.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RenderOptions {
+    /// Show the framework view (criteria → controls → status) instead of the control list.
+    pub framework: Option<Framework>,
+    /// Use ANSI colours (only for the table, and only on a terminal).
+    pub color: bool,
+}
+
+/// Errors rendering a result.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    /// The framework view is not defined for this format.
+    #[error("--framework works with the table, markdown and json formats, not {0}")]
+    FrameworkUnsupported(Format),
+    /// Serialisation failed.
+    #[error("cannot serialise the result: {0}")]
+    Serialize(String),
+}
+
+/// The one-line summary of a result ("37 controls: 20 pass, 8 fail, …").
+pub fn summary(result: &RunResult) -> String {
+    text::summary_line(result)
+}
+
+/// Renders `result` in `format`.
+pub fn render(result: &RunResult, format: Format, opts: RenderOptions) -> Result<String, RenderError> {
+    match (format, opts.framework) {
+        (Format::Table, Some(fw)) => Ok(framework::table(result, fw, opts.color)),
+        (Format::Markdown, Some(fw)) => Ok(framework::markdown(result, fw)),
+        (Format::Json, Some(fw)) => framework::json(result, fw),
+        (f, Some(_)) => Err(RenderError::FrameworkUnsupported(f)),
+        (Format::Table, None) => Ok(table::render(result, opts.color)),
+        (Format::Json, None) => json::render(result),
+        (Format::Junit, None) => Ok(junit::render(result)),
+        (Format::Sarif, None) => sarif::render(result),
+        (Format::Markdown, None) => Ok(markdown::render(result)),
+    }
+}
