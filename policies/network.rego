@@ -1,0 +1,502 @@
+# assay.net judges network exposure: ports seen open from the internet (net.ports),
+# ingress firewall rules that admit the whole internet (net.firewall), and public IP
+# addresses on cloud resources (cloud.resources). A fact the evidence lacks is an error
+# finding, never a pass; an internal scan says nothing about internet exposure.
+package assay.net
+
+import rego.v1
+
+import data.assay.lib
+
+scans := lib.docs("net.ports")
+
+firewalls := lib.docs("net.firewall")
+
+inventories := lib.docs("cloud.resources")
+
+ports_text(ps) := concat(", ", [sprintf("%v", [p]) | some p in ps])
+
+# ---------------------------------------------------------------------------
+# Observed ports (net.ports), shared by net.only-allowed-ports-public and
+# net.no-public-admin-database-port
+# ---------------------------------------------------------------------------
+
+# vantage is where the scan ran from; an absent or null vantage means the internet.
+vantage(d) := d.body.vantage if is_string(d.body.vantage)
+
+vantage(d) := "internet" if is_null(object.get(d.body, "vantage", null))
+
+internet_scan(d) if vantage(d) == "internet"
+
+scan_ports(d) := d.body.ports if {
+	is_array(d.body.ports)
+	count(d.body.ports) > 0
+}
+
+# port_label names a port the way people read it: 5432/postgresql, else 5432/tcp.
+port_label(p) := sprintf("%v/%s", [p.port, p.service]) if service_known(p)
+
+port_label(p) := sprintf("%v/%s", [p.port, p.protocol]) if {
+	not service_known(p)
+	is_string(p.protocol)
+}
+
+port_label(p) := sprintf("%v", [p.port]) if {
+	not service_known(p)
+	not is_string(p.protocol)
+}
+
+service_known(p) if {
+	is_string(p.service)
+	trim_space(p.service) != ""
+}
+
+port_protocol(p) := p.protocol if is_string(p.protocol)
+
+port_protocol(p) := "tcp" if not is_string(p.protocol)
+
+# open_ports are the well-formed entries of a scan whose state is open.
+open_ports(d) := [p |
+	some p in scan_ports(d)
+	is_number(p.port)
+	p.state == "open"
+]
+
+# scan_unknowns are the facts a port scan lacks: no port list, an entry without a port
+# number or state, a vantage that is neither internet nor internal.
+scan_unknowns(d) := {"the evidence lists no scanned ports; the exposure of this target is unknown"} if {
+	internet_scan(d)
+	not scan_ports(d)
+}
+
+scan_unknowns(d) := {sprintf("port entry %d has no port number or state (%v); rescan", [i + 1, p]) |
+	some i, p in scan_ports(d)
+	not port_entry_ok(p)
+} if {
+	internet_scan(d)
+	scan_ports(d)
+}
+
+scan_unknowns(d) := {sprintf("unknown scan vantage %v; it must be internet or internal", [d.body.vantage])} if {
+	not vantage(d) in {"internet", "internal"}
+}
+
+port_entry_ok(p) if {
+	is_number(p.port)
+	is_string(p.state)
+}
+
+internal_note(d) := sprintf("this scan ran from an internal vantage point, which says nothing about internet exposure; scan %v from outside the network (e.g. nmap -Pn -p- from a host on the internet)", [object.get(d.body, "address", d.subject)])
+
+# net.only-allowed-ports-public
+
+allowed_ports_observed contains lib.unknown(d.subject, "parameter allowed_ports is missing or not a list of port numbers") if {
+	some d in scans
+	not number_list(input.params.allowed_ports)
+}
+
+allowed_ports_observed contains lib.not_applicable(d.subject, internal_note(d)) if {
+	some d in scans
+	vantage(d) == "internal"
+}
+
+allowed_ports_observed contains lib.unknown(d.subject, msg) if {
+	some d in scans
+	some msg in scan_unknowns(d)
+}
+
+allowed_ports_observed contains lib.fail(d.subject, msg) if {
+	some d in scans
+	internet_scan(d)
+	allowed := input.params.allowed_ports
+	number_list(allowed)
+	some p in open_ports(d)
+	not p.port in allowed
+	msg := sprintf("%s is open to the internet, but only %s may be; close it or drop it at the firewall (e.g. nft add rule inet filter input %s dport %v drop)", [port_label(p), ports_text(allowed), port_protocol(p), p.port])
+}
+
+allowed_ports_observed contains lib.pass(d.subject, sprintf("%s (%d ports scanned from the internet, allowed: %s)", [open_text(open), count(scan_ports(d)), ports_text(allowed)])) if {
+	some d in scans
+	internet_scan(d)
+	allowed := input.params.allowed_ports
+	number_list(allowed)
+	count(scan_unknowns(d)) == 0
+	open := open_ports(d)
+	every p in open {
+		p.port in allowed
+	}
+}
+
+open_text(open) := sprintf("open: %s, all allowed", [concat(", ", [port_label(p) | some p in open])]) if count(open) > 0
+
+open_text(open) := "no open port" if count(open) == 0
+
+number_list(xs) if {
+	is_array(xs)
+	every x in xs {
+		is_number(x)
+	}
+}
+
+# net.no-public-admin-database-port
+
+no_sensitive_ports_observed contains lib.unknown(d.subject, "parameter sensitive_ports is missing or not a list of port numbers") if {
+	some d in scans
+	not number_list(input.params.sensitive_ports)
+}
+
+no_sensitive_ports_observed contains lib.not_applicable(d.subject, internal_note(d)) if {
+	some d in scans
+	vantage(d) == "internal"
+}
+
+no_sensitive_ports_observed contains lib.unknown(d.subject, msg) if {
+	some d in scans
+	some msg in scan_unknowns(d)
+}
+
+# A sensitive port the scan did not cover is unknown, not closed.
+no_sensitive_ports_observed contains lib.unknown(d.subject, sprintf("sensitive ports %s were not scanned, so their exposure is unknown; include them in the scan (e.g. nmap -Pn -p %s %v)", [ports_text(missing), concat(",", [sprintf("%v", [p]) | some p in missing]), object.get(d.body, "address", d.subject)])) if {
+	some d in scans
+	internet_scan(d)
+	sensitive := input.params.sensitive_ports
+	number_list(sensitive)
+	ps := scan_ports(d)
+	scanned := {p.port | some p in ps}
+	missing := sort({p | some p in sensitive; not p in scanned})
+	count(missing) > 0
+}
+
+no_sensitive_ports_observed contains lib.fail(d.subject, msg) if {
+	some d in scans
+	internet_scan(d)
+	sensitive := input.params.sensitive_ports
+	number_list(sensitive)
+	some p in open_ports(d)
+	p.port in sensitive
+	msg := sprintf("%s is open to the internet; administration and database ports must never be public: close it or allow it only from a VPN or bastion address (e.g. nft add rule inet filter input ip saddr != 10.8.0.0/24 %s dport %v drop)", [port_label(p), port_protocol(p), p.port])
+}
+
+no_sensitive_ports_observed contains lib.pass(d.subject, sprintf("none of the %d sensitive ports is open to the internet (%d ports scanned)", [count({p | some p in sensitive}), count(scan_ports(d))])) if {
+	some d in scans
+	internet_scan(d)
+	sensitive := input.params.sensitive_ports
+	number_list(sensitive)
+	count(scan_unknowns(d)) == 0
+	scanned := {p.port | some p in scan_ports(d)}
+	every p in sensitive {
+		p in scanned
+	}
+	every p in open_ports(d) {
+		not p.port in sensitive
+	}
+}
+
+# ---------------------------------------------------------------------------
+# Configured firewall rules (net.firewall), shared by net.firewall-only-allowed-ports
+# and net.firewall-no-world-sensitive-ports
+# ---------------------------------------------------------------------------
+
+# world_source holds for a source that admits every address.
+world_source(s) if {
+	is_string(s)
+	lower(trim_space(s)) in {"any", "*", "all", "anywhere", "internet", "0.0.0.0", "::", "0/0"}
+}
+
+world_source(s) if {
+	is_string(s)
+	endswith(trim_space(s), "/0")
+}
+
+rules(d) := d.body.rules if is_array(d.body.rules)
+
+# ingress_allow holds for an allow rule on incoming traffic.
+ingress_allow(r) if {
+	is_string(r.direction)
+	is_string(r.action)
+	lower(r.direction) == "ingress"
+	lower(r.action) == "allow"
+}
+
+# world_open holds for an ingress allow rule that admits the internet on a protocol with ports.
+world_open(r) if {
+	ingress_allow(r)
+	is_array(r.sources)
+	some s in r.sources
+	world_source(s)
+	is_string(r.protocol)
+	not lower(r.protocol) in {"icmp", "icmpv6", "ipv6-icmp"}
+	ranges(r)
+}
+
+# ranges is a rule's port ranges; no port list means every port.
+ranges(r) := [{"from": 0, "to": 65535, "all": true}] if no_port_list(r)
+
+ranges(r) := [{"from": rg.from, "to": range_end(rg), "all": false} | some rg in r.ports] if {
+	is_array(r.ports)
+	count(r.ports) > 0
+	every rg in r.ports {
+		range_ok(rg)
+	}
+}
+
+no_port_list(r) if is_null(object.get(r, "ports", null))
+
+no_port_list(r) if {
+	is_array(r.ports)
+	count(r.ports) == 0
+}
+
+range_end(rg) := rg.to if is_number(rg.to)
+
+range_end(rg) := rg.from if is_null(object.get(rg, "to", null))
+
+range_ok(rg) if {
+	is_number(rg.from)
+	is_number(range_end(rg))
+	range_end(rg) >= rg.from
+}
+
+rule_label(i, r) := sprintf("ingress rule #%d (%q)", [i + 1, r.description]) if is_string(r.description)
+
+rule_label(i, r) := sprintf("ingress rule #%d", [i + 1]) if not is_string(r.description)
+
+world_sources(r) := concat(", ", [s | some s in r.sources; world_source(s)])
+
+# any_protocol holds for the protocol names that match every protocol.
+any_protocol(proto) if proto in {"any", "all"}
+
+range_text(rg, proto) := sprintf("every %s port", [proto]) if {
+	rg.all
+	not any_protocol(proto)
+}
+
+range_text(rg, proto) := "every port of every protocol" if {
+	rg.all
+	any_protocol(proto)
+}
+
+range_text(rg, proto) := sprintf("%s%s", [span_text(rg), proto_suffix(proto)]) if not rg.all
+
+span_text(rg) := sprintf("%v", [rg.from]) if rg.from == rg.to
+
+span_text(rg) := sprintf("%v-%v", [rg.from, rg.to]) if rg.from != rg.to
+
+proto_suffix(proto) := sprintf("/%s", [proto]) if not any_protocol(proto)
+
+proto_suffix(proto) := " (any protocol)" if any_protocol(proto)
+
+# exposed_text names sensitive ports of one rule: "tcp ports 22, 3306" or "port 22 (any protocol)".
+exposed_text(ports, proto) := sprintf("%s %s %s", [proto, port_word(ports), ports_text(ports)]) if not any_protocol(proto)
+
+exposed_text(ports, proto) := sprintf("%s %s (any protocol)", [port_word(ports), ports_text(ports)]) if any_protocol(proto)
+
+port_word(ports) := "port" if count(ports) == 1
+
+port_word(ports) := "ports" if count(ports) != 1
+
+# fw_unknown holds [subject, message] for each fact a firewall control needs but lacks.
+fw_unknown contains [d.subject, "the evidence has no rule list; the firewall's rules are unknown"] if {
+	some d in firewalls
+	not rules(d)
+}
+
+fw_unknown contains [d.subject, sprintf("rule #%d has no direction or action; whether it admits traffic is unknown", [i + 1])] if {
+	some d in firewalls
+	some i, r in rules(d)
+	not direction_action_known(r)
+}
+
+fw_unknown contains [d.subject, sprintf("%s lists no sources; whether it is open to the internet is unknown", [rule_label(i, r)])] if {
+	some d in firewalls
+	some i, r in rules(d)
+	ingress_allow(r)
+	not has_sources(r)
+}
+
+fw_unknown contains [d.subject, sprintf("%s admits %s but its protocol is unknown", [rule_label(i, r), world_sources(r)])] if {
+	some d in firewalls
+	some i, r in rules(d)
+	ingress_allow(r)
+	has_sources(r)
+	some s in r.sources
+	world_source(s)
+	not is_string(r.protocol)
+}
+
+fw_unknown contains [d.subject, sprintf("%s admits %s but its port list is malformed (%v); each entry needs numeric from (and to >= from)", [rule_label(i, r), world_sources(r), r.ports])] if {
+	some d in firewalls
+	some i, r in rules(d)
+	ingress_allow(r)
+	has_sources(r)
+	some s in r.sources
+	world_source(s)
+	is_string(r.protocol)
+	not ranges(r)
+}
+
+direction_action_known(r) if {
+	is_string(r.direction)
+	is_string(r.action)
+}
+
+has_sources(r) if {
+	is_array(r.sources)
+	count(r.sources) > 0
+}
+
+fw_unknowns(d) := {msg | some [s, msg] in fw_unknown; s == d.subject}
+
+# net.firewall-only-allowed-ports
+
+allowed_ports_configured contains lib.unknown(d.subject, "parameter allowed_ports is missing or not a list of port numbers") if {
+	some d in firewalls
+	not number_list(input.params.allowed_ports)
+}
+
+allowed_ports_configured contains lib.unknown(d.subject, msg) if {
+	some d in firewalls
+	some msg in fw_unknowns(d)
+}
+
+allowed_ports_configured contains lib.fail(d.subject, msg) if {
+	some d in firewalls
+	allowed := input.params.allowed_ports
+	number_list(allowed)
+	some msg in allowed_port_failures(d, allowed)
+}
+
+allowed_ports_configured contains lib.pass(d.subject, sprintf("%d ingress rules admit the internet, all on allowed ports (%s)", [n, ports_text(allowed)])) if {
+	some d in firewalls
+	allowed := input.params.allowed_ports
+	number_list(allowed)
+	count(fw_unknowns(d)) == 0
+	count(allowed_port_failures(d, allowed)) == 0
+	n := count([r | some r in rules(d); world_open(r)])
+	n > 0
+}
+
+allowed_ports_configured contains lib.pass(d.subject, sprintf("no ingress rule admits the internet (%d rules)", [count(rules(d))])) if {
+	some d in firewalls
+	number_list(input.params.allowed_ports)
+	count(fw_unknowns(d)) == 0
+	count([r | some r in rules(d); world_open(r)]) == 0
+}
+
+allowed_port_failures(d, allowed) := {msg |
+	some i, r in rules(d)
+	world_open(r)
+	some rg in ranges(r)
+	not range_allowed(rg, allowed)
+	proto := lower(r.protocol)
+	msg := sprintf("%s admits %s from %s, outside the allowed ports %s; restrict its sources or remove it", [rule_label(i, r), range_text(rg, proto), world_sources(r), ports_text(allowed)])
+}
+
+# range_allowed holds when every port of the range is in the allowed list.
+range_allowed(rg, allowed) if count({p | some p in allowed; p >= rg.from; p <= rg.to}) == (rg.to - rg.from) + 1
+
+# net.firewall-no-world-sensitive-ports
+
+no_sensitive_ports_configured contains lib.unknown(d.subject, "parameter sensitive_ports is missing or not a list of port numbers") if {
+	some d in firewalls
+	not number_list(input.params.sensitive_ports)
+}
+
+no_sensitive_ports_configured contains lib.unknown(d.subject, msg) if {
+	some d in firewalls
+	some msg in fw_unknowns(d)
+}
+
+no_sensitive_ports_configured contains lib.fail(d.subject, msg) if {
+	some d in firewalls
+	sensitive := input.params.sensitive_ports
+	number_list(sensitive)
+	some msg in sensitive_port_failures(d, sensitive)
+}
+
+no_sensitive_ports_configured contains lib.pass(d.subject, sprintf("no ingress rule opens any of the %d sensitive ports to the internet (%d rules)", [count({p | some p in sensitive}), count(rules(d))])) if {
+	some d in firewalls
+	sensitive := input.params.sensitive_ports
+	number_list(sensitive)
+	count(fw_unknowns(d)) == 0
+	count(sensitive_port_failures(d, sensitive)) == 0
+}
+
+# One fail per world-open rule, naming every sensitive port it opens.
+sensitive_port_failures(d, sensitive) := {msg |
+	some i, r in rules(d)
+	world_open(r)
+	exposed := sort({p |
+		some p in sensitive
+		some rg in ranges(r)
+		rg.from <= p
+		p <= rg.to
+	})
+	count(exposed) > 0
+	msg := sprintf("%s opens %s to %s; allow administration and database ports only from a VPN or bastion CIDR, or remove the rule", [rule_label(i, r), exposed_text(exposed, lower(r.protocol)), world_sources(r)])
+}
+
+# ---------------------------------------------------------------------------
+# net.no-public-ip (cloud.resources)
+# ---------------------------------------------------------------------------
+
+resources(d) := d.body.resources if is_array(d.body.resources)
+
+no_public_ip contains lib.unknown(d.subject, "the evidence has no resource list; whether resources have public IP addresses is unknown") if {
+	some d in inventories
+	not resources(d)
+}
+
+no_public_ip contains lib.not_applicable(d.subject, "the account lists no resources") if {
+	some d in inventories
+	count(resources(d)) == 0
+}
+
+no_public_ip contains lib.unknown(d.subject, sprintf("resource entry %d has no id; it cannot be judged", [i + 1])) if {
+	some d in inventories
+	some i, r in resources(d)
+	not resource_id(r)
+}
+
+no_public_ip contains lib.unknown(r.id, sprintf("whether %s (%v) has a public IP address is unknown (public_ip missing; the collector must write null when there is none)", [r.id, object.get(r, "type", "unknown type")])) if {
+	some d in inventories
+	some r in resources(d)
+	resource_id(r)
+	not "public_ip" in object.keys(r)
+}
+
+no_public_ip contains lib.unknown(r.id, sprintf("public_ip of %s is %v, not an address or null", [r.id, r.public_ip])) if {
+	some d in inventories
+	some r in resources(d)
+	resource_id(r)
+	"public_ip" in object.keys(r)
+	not is_string(r.public_ip)
+	not is_null(r.public_ip)
+}
+
+no_public_ip contains lib.fail(r.id, sprintf("%s (%v in %v) has the public IP address %s; remove it (e.g. aws ec2 disassociate-address, hcloud primary-ip unassign) and reach the resource through a load balancer, VPN or bastion host", [r.id, object.get(r, "type", "unknown type"), object.get(d.body, "account", d.subject), r.public_ip])) if {
+	some d in inventories
+	some r in resources(d)
+	resource_id(r)
+	is_string(r.public_ip)
+	trim_space(r.public_ip) != ""
+}
+
+no_public_ip contains lib.pass(r.id, sprintf("%s (%v) has no public IP address", [r.id, object.get(r, "type", "unknown type")])) if {
+	some d in inventories
+	some r in resources(d)
+	resource_id(r)
+	no_ip(r.public_ip)
+}
+
+resource_id(r) if {
+	is_string(r.id)
+	r.id != ""
+}
+
+no_ip(ip) if is_null(ip)
+
+no_ip(ip) if {
+	is_string(ip)
+	trim_space(ip) == ""
+}
