@@ -43,7 +43,11 @@ fn make_evidence(n: usize, now: chrono::DateTime<chrono::Utc>) -> Vec<Stored> {
             if doc.kind == "attestation" {
                 doc.subject = doc.body["control"].as_str().unwrap_or_default().to_string();
             }
-            Stored { sha256: doc.body_hash(), path: format!("bench/{i}.json"), doc }
+            Stored {
+                sha256: doc.body_hash(),
+                path: format!("bench/{i}.json"),
+                doc,
+            }
         })
         .collect()
 }
@@ -61,7 +65,10 @@ fn peak_rss_mib() -> Option<f64> {
 }
 
 fn main() {
-    let n: usize = std::env::var("ASSAY_BENCH_SUBJECTS").ok().and_then(|s| s.parse().ok()).unwrap_or(10_000);
+    let n: usize = std::env::var("ASSAY_BENCH_SUBJECTS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(10_000);
     let rounds = 3;
     let now = parse_instant("2026-11-25T06:00:00Z").expect("instant");
     let bundle = Bundle::builtin();
@@ -69,7 +76,8 @@ fn main() {
     let catalog = Catalog::load(bundle).expect("catalog");
     let selected = Profile::default().select(&catalog).expect("select all");
     let docs = make_evidence(n, now);
-    let kinds: std::collections::BTreeSet<&str> = docs.iter().map(|d| d.doc.kind.as_str()).collect();
+    let kinds: std::collections::BTreeSet<&str> =
+        docs.iter().map(|d| d.doc.kind.as_str()).collect();
     println!(
         "assay check benchmark: {n} subjects over {} evidence kinds, {} controls, {} threads available",
         kinds.len(),
@@ -89,7 +97,10 @@ fn main() {
         all_cores.push(t.elapsed());
         findings = results.iter().map(|r| r.findings.len()).sum();
     }
-    let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().expect("pool");
+    let one = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .expect("pool");
     let mut one_thread = Vec::new();
     for _ in 0..rounds {
         let t = Instant::now();
@@ -104,7 +115,10 @@ fn main() {
         .map(|s| {
             let ev: Vec<Value> = docs
                 .iter()
-                .filter(|d| s.control.evidence.contains(&d.doc.kind) && (d.doc.kind != "attestation" || d.doc.subject == s.control.id))
+                .filter(|d| {
+                    s.control.evidence.contains(&d.doc.kind)
+                        && (d.doc.kind != "attestation" || d.doc.subject == s.control.id)
+                })
                 .map(|d| {
                     Value::from(serde_json::json!({
                         "kind": d.doc.kind, "subject": d.doc.subject,
@@ -127,26 +141,54 @@ fn main() {
         .collect();
     let mut bare = Vec::new();
     let mut bare_findings = 0;
-    for _ in 0..rounds {
+    let mut per_rule: Vec<(Duration, String)> = Vec::new();
+    for round in 0..rounds {
         let mut engine = policies.engine();
         let t = Instant::now();
         bare_findings = 0;
         for (rule, input) in &inputs {
+            let r = Instant::now();
             engine.set_input(input.clone());
             if let Ok(Value::Set(s)) = engine.eval_rule(rule.clone()) {
                 bare_findings += s.len();
             }
+            if round == 0 {
+                per_rule.push((r.elapsed(), rule.clone()));
+            }
         }
         bare.push(t.elapsed());
     }
+    per_rule.sort_by(|a, b| b.0.cmp(&a.0));
 
     let (a, o, b) = (median(all_cores), median(one_thread), median(bare));
-    println!("evidence indexing (once per run):   {:>8.3} s", prep.as_secs_f64());
-    println!("assay, all cores:                   {:>8.3} s  ({findings} findings)", a.as_secs_f64());
-    println!("assay, one thread:                  {:>8.3} s", o.as_secs_f64());
-    println!("bare regorus, one thread:           {:>8.3} s  ({bare_findings} findings)", b.as_secs_f64());
-    println!("overhead ratio (assay 1T / bare):   {:>8.2}x  (target <= 1.30)", o.as_secs_f64() / b.as_secs_f64());
-    println!("speed-up on all cores (1T / all):   {:>8.2}x", o.as_secs_f64() / a.as_secs_f64());
+    println!(
+        "evidence indexing (once per run):   {:>8.3} s",
+        prep.as_secs_f64()
+    );
+    println!(
+        "assay, all cores:                   {:>8.3} s  ({findings} findings)",
+        a.as_secs_f64()
+    );
+    println!(
+        "assay, one thread:                  {:>8.3} s",
+        o.as_secs_f64()
+    );
+    println!(
+        "bare regorus, one thread:           {:>8.3} s  ({bare_findings} findings)",
+        b.as_secs_f64()
+    );
+    println!(
+        "overhead ratio (assay 1T / bare):   {:>8.2}x  (target <= 1.30)",
+        o.as_secs_f64() / b.as_secs_f64()
+    );
+    println!(
+        "speed-up on all cores (1T / all):   {:>8.2}x",
+        o.as_secs_f64() / a.as_secs_f64()
+    );
+    println!("slowest rules (bare regorus, one thread):");
+    for (d, rule) in per_rule.iter().take(6) {
+        println!("  {:>8.3} s  {rule}", d.as_secs_f64());
+    }
     match peak_rss_mib() {
         Some(m) => println!("peak memory (VmHWM):                {m:>8.1} MiB"),
         None => println!("peak memory: not available on this platform"),

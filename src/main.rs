@@ -10,8 +10,8 @@ use clap::{Parser, Subcommand};
 use assay::bundle::Bundle;
 use assay::catalog::validate::validate;
 use assay::catalog::{Catalog, Diagnostics, Framework};
-use assay::evidence::schema::KindRegistry;
 use assay::check::result::RunResult;
+use assay::evidence::schema::KindRegistry;
 use assay::evidence::store::EvidenceDir;
 use assay::policy::{test as policy_test, PolicySet};
 use assay::report::{render, Format, RenderOptions};
@@ -115,7 +115,11 @@ struct ReportArgs {
 #[derive(clap::Args)]
 struct OutputArgs {
     /// Output format.
-    #[arg(long, default_value = "table", value_name = "table|json|junit|sarif|markdown")]
+    #[arg(
+        long,
+        default_value = "table",
+        value_name = "table|json|junit|sarif|markdown"
+    )]
     format: Format,
     /// Write to FILE (atomically) instead of standard output.
     #[arg(long, short, value_name = "FILE")]
@@ -181,14 +185,18 @@ enum EvidenceCmd {
 enum CatalogCmd {
     /// Check the catalog: unique ids, known severities and evidence kinds, rules that exist,
     /// params that match what each rule reads, well-formed framework ids, valid profiles.
-    #[command(after_help = "Examples:\n  assay catalog validate\n  assay catalog validate --catalog ./my-catalog")]
+    #[command(
+        after_help = "Examples:\n  assay catalog validate\n  assay catalog validate --catalog ./my-catalog"
+    )]
     Validate {
         /// Use the catalog in DIR (with controls/ and policies/) instead of the built-in one.
         #[arg(long, value_name = "DIR")]
         catalog: Option<PathBuf>,
     },
     /// List the controls, optionally only those mapped to one framework.
-    #[command(after_help = "Examples:\n  assay catalog list\n  assay catalog list --framework soc2")]
+    #[command(
+        after_help = "Examples:\n  assay catalog list\n  assay catalog list --framework soc2"
+    )]
     List {
         /// Only controls mapped to this framework (soc2, iso27001, c5, pci, nist).
         #[arg(long)]
@@ -202,7 +210,9 @@ enum CatalogCmd {
 #[derive(Subcommand)]
 enum PolicyCmd {
     /// Run the policies' unit tests (test_* rules in *_test.rego), like `opa test`.
-    #[command(after_help = "Examples:\n  assay policy test\n  assay policy test policies/ --coverage\n  assay policy test policies/ --run tls")]
+    #[command(
+        after_help = "Examples:\n  assay policy test\n  assay policy test policies/ --coverage\n  assay policy test policies/ --run tls"
+    )]
     Test {
         /// A folder of .rego files (policies and their tests); default: the built-in policies.
         dir: Option<PathBuf>,
@@ -231,7 +241,11 @@ fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
-            let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_PASS };
+            let code = if e.use_stderr() {
+                EXIT_USAGE
+            } else {
+                EXIT_PASS
+            };
             let _ = e.print();
             return ExitCode::from(code);
         }
@@ -249,15 +263,28 @@ fn run(cli: Cli) -> Result<u8, Fatal> {
     match cli.command {
         Command::Check(a) => cmd_check(a),
         Command::Report(a) => cmd_report(a),
-        Command::Evidence(EvidenceCmd::Import { files, into, catalog }) => cmd_import(&files, &into, catalog.as_deref()),
-        Command::Evidence(EvidenceCmd::List { dir, kind }) => cmd_evidence_list(&dir, kind.as_deref()),
-        Command::Evidence(EvidenceCmd::Verify { dir, catalog }) => cmd_verify(&dir, catalog.as_deref()),
-        Command::Catalog(CatalogCmd::Validate { catalog }) => cmd_validate(catalog.as_deref()),
-        Command::Catalog(CatalogCmd::List { framework, catalog }) => cmd_list(catalog.as_deref(), framework),
-        Command::Explain { control, catalog } => cmd_explain(catalog.as_deref(), &control),
-        Command::Policy(PolicyCmd::Test { dir, coverage, run, quiet }) => {
-            cmd_policy_test(dir.as_deref(), coverage, run.as_deref(), quiet)
+        Command::Evidence(EvidenceCmd::Import {
+            files,
+            into,
+            catalog,
+        }) => cmd_import(&files, &into, catalog.as_deref()),
+        Command::Evidence(EvidenceCmd::List { dir, kind }) => {
+            cmd_evidence_list(&dir, kind.as_deref())
         }
+        Command::Evidence(EvidenceCmd::Verify { dir, catalog }) => {
+            cmd_verify(&dir, catalog.as_deref())
+        }
+        Command::Catalog(CatalogCmd::Validate { catalog }) => cmd_validate(catalog.as_deref()),
+        Command::Catalog(CatalogCmd::List { framework, catalog }) => {
+            cmd_list(catalog.as_deref(), framework)
+        }
+        Command::Explain { control, catalog } => cmd_explain(catalog.as_deref(), &control),
+        Command::Policy(PolicyCmd::Test {
+            dir,
+            coverage,
+            run,
+            quiet,
+        }) => cmd_policy_test(dir.as_deref(), coverage, run.as_deref(), quiet),
     }
 }
 
@@ -288,15 +315,23 @@ fn load_valid(dir: Option<&Path>) -> Result<Loaded, Fatal> {
             Diagnostics(diags)
         )));
     }
-    Ok(Loaded { catalog, policies, kinds })
+    Ok(Loaded {
+        catalog,
+        policies,
+        kinds,
+    })
 }
 
 fn cmd_validate(dir: Option<&Path>) -> Result<u8, Fatal> {
     let bundle = load_bundle(dir)?;
     let origin = bundle.origin_label();
     let mut diags = Vec::new();
-    let kinds = KindRegistry::from_bundle(&bundle).map_err(|d| diags.extend(d.0)).ok();
-    let policies = PolicySet::compile(&bundle).map_err(|d| diags.extend(d.0)).ok();
+    let kinds = KindRegistry::from_bundle(&bundle)
+        .map_err(|d| diags.extend(d.0))
+        .ok();
+    let policies = PolicySet::compile(&bundle)
+        .map_err(|d| diags.extend(d.0))
+        .ok();
     let catalog = Catalog::load(bundle).map_err(|d| diags.extend(d.0)).ok();
     let mut count = 0;
     if let (Some(k), Some(p), Some(c)) = (&kinds, &policies, &catalog) {
@@ -322,9 +357,19 @@ fn cmd_list(dir: Option<&Path>, framework: Option<Framework>) -> Result<u8, Fata
         let criteria = match framework {
             Some(fw) if c.criteria(fw).is_empty() => continue,
             Some(fw) => c.criteria(fw).join(", "),
-            None => c.frameworks.keys().map(|f| f.key()).collect::<Vec<_>>().join(", "),
+            None => c
+                .frameworks
+                .keys()
+                .map(|f| f.key())
+                .collect::<Vec<_>>()
+                .join(", "),
         };
-        rows.push([c.id.clone(), c.severity.to_string(), c.title.clone(), criteria]);
+        rows.push([
+            c.id.clone(),
+            c.severity.to_string(),
+            c.title.clone(),
+            criteria,
+        ]);
     }
     let header = match framework {
         Some(fw) => fw.key().to_string(),
@@ -345,7 +390,12 @@ fn cmd_list(dir: Option<&Path>, framework: Option<Framework>) -> Result<u8, Fata
 fn cmd_explain(dir: Option<&Path>, id: &str) -> Result<u8, Fatal> {
     let loaded = load_valid(dir)?;
     let Some(c) = loaded.catalog.get(id) else {
-        let ids: std::collections::BTreeSet<&str> = loaded.catalog.controls.iter().map(|c| c.id.as_str()).collect();
+        let ids: std::collections::BTreeSet<&str> = loaded
+            .catalog
+            .controls
+            .iter()
+            .map(|c| c.id.as_str())
+            .collect();
         return Err(Fatal(format!(
             "no control '{id}'{}; `assay catalog list` shows them all",
             assay::catalog::profile::suggest(id, &ids)
@@ -354,8 +404,22 @@ fn cmd_explain(dir: Option<&Path>, id: &str) -> Result<u8, Fatal> {
     let mut out = String::new();
     use std::fmt::Write as _;
     let _ = writeln!(out, "{} — {}", c.id, c.title);
-    let _ = writeln!(out, "severity: {}   max evidence age: {}{}", c.severity, c.max_age, if c.manual { "   manual (attestation)" } else { "" });
-    let _ = writeln!(out, "defined in: {}:{}", loaded.catalog.bundle.display_path(&c.location.file), c.location.line);
+    let _ = writeln!(
+        out,
+        "severity: {}   max evidence age: {}{}",
+        c.severity,
+        c.max_age,
+        if c.manual {
+            "   manual (attestation)"
+        } else {
+            ""
+        }
+    );
+    let _ = writeln!(
+        out,
+        "defined in: {}",
+        located(&loaded.catalog.bundle, &c.location.file, c.location.line)
+    );
     let _ = writeln!(out, "\n{}\n", c.description.trim());
     let _ = writeln!(out, "evidence kinds: {}", c.evidence.join(", "));
     if !c.tags.is_empty() {
@@ -372,10 +436,12 @@ fn cmd_explain(dir: Option<&Path>, id: &str) -> Result<u8, Fatal> {
     for (fw, ids) in &c.frameworks {
         let named: Vec<String> = ids
             .iter()
-            .map(|i| match assay::catalog::frameworks::criterion_title(*fw, i) {
-                Some(t) => format!("{i} ({t})"),
-                None => i.clone(),
-            })
+            .map(
+                |i| match assay::catalog::frameworks::criterion_title(*fw, i) {
+                    Some(t) => format!("{i} ({t})"),
+                    None => i.clone(),
+                },
+            )
             .collect();
         let _ = writeln!(out, "  {:<9} {}", fw.key(), named.join("; "));
     }
@@ -389,9 +455,20 @@ fn cmd_explain(dir: Option<&Path>, id: &str) -> Result<u8, Fatal> {
     let _ = writeln!(out, "\npolicy rule: {}", c.rule);
     if let Some((pkg, rule)) = c.rule_parts() {
         if let Some((file, line)) = loaded.policies.rule_location(pkg, rule) {
-            let _ = writeln!(out, "defined in: {}:{line}\n", loaded.catalog.bundle.display_path(file));
+            let _ = writeln!(
+                out,
+                "defined in: {}\n",
+                located(&loaded.catalog.bundle, file, line)
+            );
             if let Some(src) = loaded.policies.package(pkg).and_then(|files| {
-                files.iter().find_map(|(_, f)| f.blocks.get(rule).map(|b| b.iter().map(|b| b.text.clone()).collect::<Vec<_>>().join("\n")))
+                files.iter().find_map(|(_, f)| {
+                    f.blocks.get(rule).map(|b| {
+                        b.iter()
+                            .map(|b| b.text.trim_end().to_string())
+                            .collect::<Vec<_>>()
+                            .join("\n\n")
+                    })
+                })
             }) {
                 let _ = writeln!(out, "{}", src.trim_end());
             }
@@ -402,11 +479,27 @@ fn cmd_explain(dir: Option<&Path>, id: &str) -> Result<u8, Fatal> {
     Ok(EXIT_PASS)
 }
 
-fn indent(s: &str) -> String {
-    s.lines().map(|l| format!("  {l}")).collect::<Vec<_>>().join("\n")
+/// `path:line`, with the built-in marker after the line so editors can still jump to it.
+fn located(bundle: &Bundle, rel: &str, line: usize) -> String {
+    match bundle.origin() {
+        assay::bundle::Origin::BuiltIn => format!("{rel}:{line} (built-in)"),
+        assay::bundle::Origin::Dir(_) => format!("{}:{line}", bundle.display_path(rel)),
+    }
 }
 
-fn cmd_policy_test(dir: Option<&Path>, coverage: bool, filter: Option<&str>, quiet: bool) -> Result<u8, Fatal> {
+fn indent(s: &str) -> String {
+    s.lines()
+        .map(|l| format!("  {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn cmd_policy_test(
+    dir: Option<&Path>,
+    coverage: bool,
+    filter: Option<&str>,
+    quiet: bool,
+) -> Result<u8, Fatal> {
     let sources = match dir {
         Some(d) => policy_test::sources_from_dir(d)?,
         None => Bundle::builtin()
@@ -416,7 +509,13 @@ fn cmd_policy_test(dir: Option<&Path>, coverage: bool, filter: Option<&str>, qui
     };
     let report = policy_test::run(&sources, coverage, filter)?;
     let color = std::io::stdout().is_terminal();
-    let paint = |s: &str, code: &str| if color { format!("\x1b[{code}m{s}\x1b[0m") } else { s.to_string() };
+    let paint = |s: &str, code: &str| {
+        if color {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    };
     let mut out = std::io::stdout().lock();
     for r in &report.results {
         let ms = r.duration.as_secs_f64() * 1000.0;
@@ -426,10 +525,25 @@ fn cmd_policy_test(dir: Option<&Path>, coverage: bool, filter: Option<&str>, qui
                 let _ = writeln!(out, "{} {} ({ms:.1} ms)", paint("PASS", "32"), r.name);
             }
             policy_test::Outcome::Fail => {
-                let _ = writeln!(out, "{} {} ({}:{})", paint("FAIL", "31"), r.name, r.file, r.line);
+                let _ = writeln!(
+                    out,
+                    "{} {} ({}:{})",
+                    paint("FAIL", "31"),
+                    r.name,
+                    r.file,
+                    r.line
+                );
             }
             policy_test::Outcome::Error(e) => {
-                let _ = writeln!(out, "{} {} ({}:{})\n  {}", paint("ERROR", "31"), r.name, r.file, r.line, e.replace('\n', "\n  "));
+                let _ = writeln!(
+                    out,
+                    "{} {} ({}:{})\n  {}",
+                    paint("ERROR", "31"),
+                    r.name,
+                    r.file,
+                    r.line,
+                    e.replace('\n', "\n  ")
+                );
             }
         }
     }
@@ -439,24 +553,48 @@ fn cmd_policy_test(dir: Option<&Path>, coverage: bool, filter: Option<&str>, qui
         for f in cov {
             c += f.covered;
             t += f.total;
-            let pct = if f.total == 0 { 100.0 } else { 100.0 * f.covered as f64 / f.total as f64 };
+            let pct = if f.total == 0 {
+                100.0
+            } else {
+                100.0 * f.covered as f64 / f.total as f64
+            };
             let missing: Vec<String> = f.not_covered.iter().map(|l| l.to_string()).collect();
             let _ = writeln!(
                 out,
                 "  {pct:5.1}%  {}{}",
                 f.file,
-                if missing.is_empty() { String::new() } else { format!("  (lines not reached: {})", missing.join(",")) }
+                if missing.is_empty() {
+                    String::new()
+                } else {
+                    format!("  (lines not reached: {})", missing.join(","))
+                }
             );
         }
-        let pct = if t == 0 { 100.0 } else { 100.0 * c as f64 / t as f64 };
+        let pct = if t == 0 {
+            100.0
+        } else {
+            100.0 * c as f64 / t as f64
+        };
         let _ = writeln!(out, "  {pct:5.1}%  total");
     }
-    let _ = writeln!(out, "\npolicy tests: {} passed, {} failed", report.passed(), report.failed());
+    let _ = writeln!(
+        out,
+        "\npolicy tests: {} passed, {} failed",
+        report.passed(),
+        report.failed()
+    );
     if report.results.is_empty() {
-        let _ = writeln!(out, "no tests found (expected test_* rules in *_test.rego files)");
+        let _ = writeln!(
+            out,
+            "no tests found (expected test_* rules in *_test.rego files)"
+        );
         return Ok(EXIT_GATE);
     }
-    Ok(if report.failed() == 0 { EXIT_PASS } else { EXIT_GATE })
+    Ok(if report.failed() == 0 {
+        EXIT_PASS
+    } else {
+        EXIT_GATE
+    })
 }
 
 fn parse_now(now: Option<&str>) -> Result<chrono::DateTime<chrono::Utc>, Fatal> {
@@ -474,10 +612,14 @@ fn parse_writes(values: &[String]) -> Result<Vec<(Format, PathBuf)>, Fatal> {
     values
         .iter()
         .map(|v| {
-            let (f, p) = v
-                .split_once('=')
-                .ok_or_else(|| Fatal(format!("--write {v}: expected FORMAT=PATH, e.g. junit=junit.xml")))?;
-            let format = f.parse::<Format>().map_err(|e| Fatal(format!("--write {v}: {e}")))?;
+            let (f, p) = v.split_once('=').ok_or_else(|| {
+                Fatal(format!(
+                    "--write {v}: expected FORMAT=PATH, e.g. junit=junit.xml"
+                ))
+            })?;
+            let format = f
+                .parse::<Format>()
+                .map_err(|e| Fatal(format!("--write {v}: {e}")))?;
             if p.is_empty() {
                 return Err(Fatal(format!("--write {v}: the path is empty")));
             }
@@ -491,7 +633,10 @@ fn cmd_check(a: CheckArgs) -> Result<u8, Fatal> {
     let writes = parse_writes(&a.write)?;
     let loaded = load_valid(a.catalog.as_deref())?;
     let profile = match &a.profile {
-        Some(p) => Some(assay::catalog::profile::Profile::resolve(p, &loaded.catalog)?),
+        Some(p) => Some(assay::catalog::profile::Profile::resolve(
+            p,
+            &loaded.catalog,
+        )?),
         None => None,
     };
     let waivers = match &a.waivers {
@@ -504,14 +649,16 @@ fn cmd_check(a: CheckArgs) -> Result<u8, Fatal> {
         waivers: &waivers,
         now,
     };
-    let result = assay::check::run(&loaded.catalog, &loaded.policies, &loaded.kinds, &req).map_err(|e| Fatal(e.to_string()))?;
+    let result = assay::check::run(&loaded.catalog, &loaded.policies, &loaded.kinds, &req)
+        .map_err(|e| Fatal(e.to_string()))?;
     emit(&result, &a.out, &writes)?;
     Ok(gate(&result, &a.gate))
 }
 
 fn cmd_report(a: ReportArgs) -> Result<u8, Fatal> {
     let now = parse_now(a.now.as_deref())?;
-    let text = std::fs::read_to_string(&a.results).map_err(|e| Fatal(format!("{}: {e}", a.results.display())))?;
+    let text = std::fs::read_to_string(&a.results)
+        .map_err(|e| Fatal(format!("{}: {e}", a.results.display())))?;
     let mut result: RunResult = serde_json::from_str(&text).map_err(|e| {
         Fatal(format!(
             "{}:{}:{}: not an assay results document: {e}",
@@ -534,18 +681,38 @@ fn cmd_report(a: ReportArgs) -> Result<u8, Fatal> {
 }
 
 fn emit(result: &RunResult, out: &OutputArgs, writes: &[(Format, PathBuf)]) -> Result<(), Fatal> {
-    let color = !out.no_color && out.output.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let main = render(result, out.format, RenderOptions { framework: out.framework, color }).map_err(|e| Fatal(e.to_string()))?;
+    let color = !out.no_color
+        && out.output.is_none()
+        && std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none();
+    let main = render(
+        result,
+        out.format,
+        RenderOptions {
+            framework: out.framework,
+            color,
+        },
+    )
+    .map_err(|e| Fatal(e.to_string()))?;
     let mut files = Vec::new();
     for (format, path) in writes {
-        let text = render(result, *format, RenderOptions { framework: None, color: false }).map_err(|e| Fatal(e.to_string()))?;
+        let text = render(
+            result,
+            *format,
+            RenderOptions {
+                framework: None,
+                color: false,
+            },
+        )
+        .map_err(|e| Fatal(e.to_string()))?;
         files.push((path.clone(), text));
     }
     if let Some(path) = &out.output {
         files.push((path.clone(), main.clone()));
     }
     for (path, text) in &files {
-        assay::fsutil::write_atomic(path, text.as_bytes()).map_err(|e| Fatal(format!("{}: cannot write: {e}", path.display())))?;
+        assay::fsutil::write_atomic(path, text.as_bytes())
+            .map_err(|e| Fatal(format!("{}: cannot write: {e}", path.display())))?;
     }
     if out.output.is_none() {
         print!("{main}");
@@ -579,7 +746,12 @@ fn cmd_import(files: &[PathBuf], into: &Path, catalog: Option<&Path>) -> Result<
     for p in &summary.unchanged {
         println!("unchanged {p}");
     }
-    println!("{} added, {} unchanged, into {}", summary.added.len(), summary.unchanged.len(), into.display());
+    println!(
+        "{} added, {} unchanged, into {}",
+        summary.added.len(),
+        summary.unchanged.len(),
+        into.display()
+    );
     Ok(EXIT_PASS)
 }
 
@@ -589,9 +761,19 @@ fn cmd_evidence_list(dir: &Path, kind: Option<&str>) -> Result<u8, Fatal> {
     let mut b = tabled::builder::Builder::default();
     b.push_record(["kind", "subject", "collected at", "sha256", "path"]);
     let mut n = 0;
-    for e in m.documents.iter().filter(|e| kind.is_none_or(|k| e.kind == k)) {
+    for e in m
+        .documents
+        .iter()
+        .filter(|e| kind.is_none_or(|k| e.kind == k))
+    {
         n += 1;
-        b.push_record([e.kind.clone(), e.subject.clone(), e.collected_at.clone(), e.sha256[..12.min(e.sha256.len())].to_string(), e.path.clone()]);
+        b.push_record([
+            e.kind.clone(),
+            e.subject.clone(),
+            e.collected_at.clone(),
+            e.sha256[..12.min(e.sha256.len())].to_string(),
+            e.path.clone(),
+        ]);
     }
     let mut t = b.build();
     t.with(tabled::settings::Style::sharp());
@@ -607,6 +789,14 @@ fn cmd_verify(dir: &Path, catalog: Option<&Path>) -> Result<u8, Fatal> {
     for p in &problems {
         println!("FAIL {}: {}", p.path, p.message);
     }
-    println!("{}: {ok} document(s) verified, {} problem(s)", dir.display(), problems.len());
-    Ok(if problems.is_empty() { EXIT_PASS } else { EXIT_GATE })
+    println!(
+        "{}: {ok} document(s) verified, {} problem(s)",
+        dir.display(),
+        problems.len()
+    );
+    Ok(if problems.is_empty() {
+        EXIT_PASS
+    } else {
+        EXIT_GATE
+    })
 }

@@ -55,7 +55,9 @@ impl FromStr for Severity {
         Severity::ALL
             .into_iter()
             .find(|v| v.as_str() == s)
-            .ok_or_else(|| format!("unknown severity '{s}' (expected info, low, medium, high or critical)"))
+            .ok_or_else(|| {
+                format!("unknown severity '{s}' (expected info, low, medium, high or critical)")
+            })
     }
 }
 
@@ -84,8 +86,8 @@ impl FromStr for FailOn {
         if s == "none" {
             return Ok(FailOn::Never);
         }
-        s.parse::<Severity>()
-            .map(FailOn::AtLeast)
-            .map_err(|_| format!("unknown severity '{s}' (expected info, low, medium, high, critical or none)"))
+        s.parse::<Severity>().map(FailOn::AtLeast).map_err(|_| {
+            format!("unknown severity '{s}' (expected info, low, medium, high, critical or none)")
+        })
     }
 }

@@ -62,7 +62,11 @@ impl MaxAge {
 impl FromStr for MaxAge {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let bad = || format!("'{s}' is not an age (expected a whole number of hours or days, e.g. 26h or 7d)");
+        let bad = || {
+            format!(
+                "'{s}' is not an age (expected a whole number of hours or days, e.g. 26h or 7d)"
+            )
+        };
         let (num, unit) = s.split_at(s.len().saturating_sub(1));
         let n: u32 = num.parse().map_err(|_| bad())?;
         let hours = match unit {

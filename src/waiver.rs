@@ -67,10 +67,18 @@ impl CompiledWaiver {
 /// expiry and a valid subject glob. `known_control` rejects waivers for controls that
 /// do not exist, so a typo cannot leave a failure unwaived while looking handled — or
 /// waive nothing while looking like it does.
-pub fn load(path: &Path, known_control: impl Fn(&str) -> bool) -> Result<Vec<CompiledWaiver>, Diagnostics> {
+pub fn load(
+    path: &Path,
+    known_control: impl Fn(&str) -> bool,
+) -> Result<Vec<CompiledWaiver>, Diagnostics> {
     let shown = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| {
-        Diagnostics(vec![Diagnostic { file: shown.clone(), line: None, field: None, message: format!("cannot read: {e}") }])
+        Diagnostics(vec![Diagnostic {
+            file: shown.clone(),
+            line: None,
+            field: None,
+            message: format!("cannot read: {e}"),
+        }])
     })?;
     let file: WaiverFile = parse_yaml(&shown, &text).map_err(|d| Diagnostics(vec![d]))?;
     let mut out = Vec::new();
@@ -78,10 +86,18 @@ pub fn load(path: &Path, known_control: impl Fn(&str) -> bool) -> Result<Vec<Com
     for (i, w) in file.waivers.into_iter().enumerate() {
         let line = find_id_line_for(&text, "control", &w.control, i);
         let mut bad = |field: &str, message: String| {
-            diags.push(Diagnostic { file: shown.clone(), line, field: Some(format!("waivers[{i}].{field}")), message })
+            diags.push(Diagnostic {
+                file: shown.clone(),
+                line,
+                field: Some(format!("waivers[{i}].{field}")),
+                message,
+            })
         };
         if !known_control(&w.control) {
-            bad("control", format!("no control '{}' in the catalog", w.control));
+            bad(
+                "control",
+                format!("no control '{}' in the catalog", w.control),
+            );
         }
         if w.reason.trim().is_empty() {
             bad("reason", "a waiver needs a reason".into());
@@ -90,7 +106,10 @@ pub fn load(path: &Path, known_control: impl Fn(&str) -> bool) -> Result<Vec<Com
             bad("owner", "a waiver needs an owner".into());
         }
         match Glob::new(&w.subjects) {
-            Ok(g) => out.push(CompiledWaiver { matcher: g.compile_matcher(), waiver: w }),
+            Ok(g) => out.push(CompiledWaiver {
+                matcher: g.compile_matcher(),
+                waiver: w,
+            }),
             Err(e) => bad("subjects", format!("not a valid glob: {e}")),
         }
     }

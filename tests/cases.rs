@@ -71,7 +71,10 @@ fn run_case(path: &Path, catalog: &Catalog, policies: &PolicySet) -> Result<(), 
     }
     let profile = Profile {
         name: "case".into(),
-        select: Selector { ids: Some(vec![case.control.clone()]), ..Selector::default() },
+        select: Selector {
+            ids: Some(vec![case.control.clone()]),
+            ..Selector::default()
+        },
         params,
         ..Profile::default()
     };
@@ -86,12 +89,19 @@ fn run_case(path: &Path, catalog: &Catalog, policies: &PolicySet) -> Result<(), 
                 kind: d.kind,
                 subject: d.subject,
                 collected_at: parse_instant(&d.collected_at)?,
-                collector: Collector { name: "case".into(), version: "1".into() },
+                collector: Collector {
+                    name: "case".into(),
+                    version: "1".into(),
+                },
                 source: "probe".into(),
                 sha256: None,
                 body: d.body,
             };
-            Ok(Stored { sha256: doc.body_hash(), path: format!("doc{i}.json"), doc })
+            Ok(Stored {
+                sha256: doc.body_hash(),
+                path: format!("doc{i}.json"),
+                doc,
+            })
         })
         .collect::<Result<Vec<_>, String>>()?;
     let set = EvidenceSet::new(docs, Vec::new());
@@ -99,8 +109,12 @@ fn run_case(path: &Path, catalog: &Catalog, policies: &PolicySet) -> Result<(), 
         Some(w) => {
             let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
             let file = dir.path().join("waivers.yaml");
-            std::fs::write(&file, serde_yaml_ng::to_string(&serde_json::json!({ "waivers": w })).map_err(|e| e.to_string())?)
-                .map_err(|e| e.to_string())?;
+            std::fs::write(
+                &file,
+                serde_yaml_ng::to_string(&serde_json::json!({ "waivers": w }))
+                    .map_err(|e| e.to_string())?,
+            )
+            .map_err(|e| e.to_string())?;
             assay::waiver::load(&file, |id| catalog.get(id).is_some()).map_err(|d| d.to_string())?
         }
         None => Vec::new(),
@@ -109,16 +123,29 @@ fn run_case(path: &Path, catalog: &Catalog, policies: &PolicySet) -> Result<(), 
     let r = results.first().ok_or("no result")?;
     let show = || serde_json::to_string_pretty(&r.findings).unwrap_or_default();
     if r.status != case.expect.status {
-        return Err(format!("control status {} (expected {})\n{}", r.status, case.expect.status, show()));
+        return Err(format!(
+            "control status {} (expected {})\n{}",
+            r.status,
+            case.expect.status,
+            show()
+        ));
     }
     if r.findings.len() != case.expect.findings.len() {
-        return Err(format!("{} findings (expected {})\n{}", r.findings.len(), case.expect.findings.len(), show()));
+        return Err(format!(
+            "{} findings (expected {})\n{}",
+            r.findings.len(),
+            case.expect.findings.len(),
+            show()
+        ));
     }
     for want in &case.expect.findings {
         let found = r.findings.iter().any(|f| {
             f.subject == want.subject
                 && f.status == want.status
-                && want.message_contains.as_ref().is_none_or(|m| f.message.contains(m.as_str()))
+                && want
+                    .message_contains
+                    .as_ref()
+                    .is_none_or(|m| f.message.contains(m.as_str()))
                 && (!want.expired_waiver || f.expired_waiver.is_some())
         });
         if !found {
@@ -131,9 +158,15 @@ fn run_case(path: &Path, catalog: &Catalog, policies: &PolicySet) -> Result<(), 
             ));
         }
     }
-    let states: Vec<String> = records.iter().map(|w| format!("{:?}", w.state).to_lowercase()).collect();
+    let states: Vec<String> = records
+        .iter()
+        .map(|w| format!("{:?}", w.state).to_lowercase())
+        .collect();
     if states != case.expect.waivers {
-        return Err(format!("waiver states {states:?} (expected {:?})", case.expect.waivers));
+        return Err(format!(
+            "waiver states {states:?} (expected {:?})",
+            case.expect.waivers
+        ));
     }
     Ok(())
 }
@@ -150,7 +183,11 @@ fn verdict_cases() {
         .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
         .collect();
     files.sort();
-    assert!(files.len() >= 15, "expected the verdict cases, found {}", files.len());
+    assert!(
+        files.len() >= 15,
+        "expected the verdict cases, found {}",
+        files.len()
+    );
     let mut failures = Vec::new();
     for f in &files {
         if let Err(e) = run_case(f, &catalog, &policies) {

@@ -91,7 +91,9 @@ impl FromStr for Framework {
         Framework::ALL
             .into_iter()
             .find(|f| f.key() == s)
-            .ok_or_else(|| format!("unknown framework '{s}' (expected soc2, iso27001, c5, pci or nist)"))
+            .ok_or_else(|| {
+                format!("unknown framework '{s}' (expected soc2, iso27001, c5, pci or nist)")
+            })
     }
 }
 
@@ -103,9 +105,18 @@ fn split_num(s: &str) -> Option<u32> {
 }
 
 /// `PREFIX<major>.<minor>` with minor in 1..=max_minor(major).
-fn dotted(id: &str, prefix: &str, majors: std::ops::RangeInclusive<u32>, max_minor: impl Fn(u32) -> u32) -> bool {
-    let Some(rest) = id.strip_prefix(prefix) else { return false };
-    let Some((a, b)) = rest.split_once('.') else { return false };
+fn dotted(
+    id: &str,
+    prefix: &str,
+    majors: std::ops::RangeInclusive<u32>,
+    max_minor: impl Fn(u32) -> u32,
+) -> bool {
+    let Some(rest) = id.strip_prefix(prefix) else {
+        return false;
+    };
+    let Some((a, b)) = rest.split_once('.') else {
+        return false;
+    };
     match (split_num(a), split_num(b)) {
         (Some(a), Some(b)) => majors.contains(&a) && b >= 1 && b <= max_minor(a),
         _ => false,
@@ -154,11 +165,14 @@ fn iso_ok(id: &str) -> bool {
 }
 
 const C5_AREAS: [&str; 17] = [
-    "OIS", "SP", "HR", "AM", "PS", "OPS", "IDM", "CRY", "COS", "PI", "DEV", "SSO", "SIM", "BCM", "COM", "INQ", "PSS",
+    "OIS", "SP", "HR", "AM", "PS", "OPS", "IDM", "CRY", "COS", "PI", "DEV", "SSO", "SIM", "BCM",
+    "COM", "INQ", "PSS",
 ];
 
 fn c5_ok(id: &str) -> bool {
-    let Some((area, n)) = id.split_once('-') else { return false };
+    let Some((area, n)) = id.split_once('-') else {
+        return false;
+    };
     C5_AREAS.contains(&area) && n.len() == 2 && split_num(n).is_some_and(|n| n >= 1)
 }
 
@@ -175,11 +189,14 @@ fn pci_ok(id: &str) -> bool {
 }
 
 const NIST_FAMILIES: [&str; 20] = [
-    "AC", "AT", "AU", "CA", "CM", "CP", "IA", "IR", "MA", "MP", "PE", "PL", "PM", "PS", "PT", "RA", "SA", "SC", "SI", "SR",
+    "AC", "AT", "AU", "CA", "CM", "CP", "IA", "IR", "MA", "MP", "PE", "PL", "PM", "PS", "PT", "RA",
+    "SA", "SC", "SI", "SR",
 ];
 
 fn nist_ok(id: &str) -> bool {
-    let Some((fam, rest)) = id.split_once('-') else { return false };
+    let Some((fam, rest)) = id.split_once('-') else {
+        return false;
+    };
     if !NIST_FAMILIES.contains(&fam) {
         return false;
     }
@@ -190,30 +207,58 @@ fn nist_ok(id: &str) -> bool {
         },
         None => (rest, None),
     };
-    split_num(base).is_some_and(|n| n >= 1) && enh.is_none_or(|e| split_num(e).is_some_and(|n| n >= 1))
+    split_num(base).is_some_and(|n| n >= 1)
+        && enh.is_none_or(|e| split_num(e).is_some_and(|n| n >= 1))
 }
 
 /// The title of a criterion, where assay knows it (the criteria our catalog maps to).
 pub fn criterion_title(fw: Framework, id: &str) -> Option<&'static str> {
     let table: &[(&str, &str)] = match fw {
         Framework::Soc2 => &[
-            ("CC6.1", "Logical access security software, infrastructure and architectures"),
+            (
+                "CC6.1",
+                "Logical access security software, infrastructure and architectures",
+            ),
             ("CC6.2", "User registration and authorization"),
             ("CC6.3", "Role-based access and least privilege"),
-            ("CC6.6", "Protection against threats from outside system boundaries"),
-            ("CC6.7", "Restriction of transmission, movement and removal of information"),
-            ("CC6.8", "Prevention and detection of unauthorized or malicious software"),
-            ("CC7.1", "Detection of configuration changes and new vulnerabilities"),
+            (
+                "CC6.6",
+                "Protection against threats from outside system boundaries",
+            ),
+            (
+                "CC6.7",
+                "Restriction of transmission, movement and removal of information",
+            ),
+            (
+                "CC6.8",
+                "Prevention and detection of unauthorized or malicious software",
+            ),
+            (
+                "CC7.1",
+                "Detection of configuration changes and new vulnerabilities",
+            ),
             ("CC7.2", "Monitoring of system components for anomalies"),
             ("CC7.4", "Incident response"),
             ("CC7.5", "Recovery from identified security incidents"),
-            ("CC1.4", "Commitment to attract, develop and retain competent individuals"),
-            ("CC2.2", "Internal communication of information security responsibilities"),
+            (
+                "CC1.4",
+                "Commitment to attract, develop and retain competent individuals",
+            ),
+            (
+                "CC2.2",
+                "Internal communication of information security responsibilities",
+            ),
             ("CC9.1", "Risk mitigation for business disruptions"),
             ("A1.1", "Capacity management"),
-            ("A1.2", "Environmental protections, software, data backup and recovery infrastructure"),
+            (
+                "A1.2",
+                "Environmental protections, software, data backup and recovery infrastructure",
+            ),
             ("A1.3", "Recovery plan testing"),
-            ("C1.1", "Identification and maintenance of confidential information"),
+            (
+                "C1.1",
+                "Identification and maintenance of confidential information",
+            ),
             ("C1.2", "Disposal of confidential information"),
             ("P4.2", "Retention of personal information"),
         ],
@@ -221,15 +266,24 @@ pub fn criterion_title(fw: Framework, id: &str) -> Option<&'static str> {
             ("A.5.15", "Access control"),
             ("A.5.17", "Authentication information"),
             ("A.5.23", "Information security for use of cloud services"),
-            ("A.5.24", "Information security incident management planning and preparation"),
+            (
+                "A.5.24",
+                "Information security incident management planning and preparation",
+            ),
             ("A.5.26", "Response to information security incidents"),
             ("A.5.29", "Information security during disruption"),
             ("A.5.30", "ICT readiness for business continuity"),
-            ("A.5.31", "Legal, statutory, regulatory and contractual requirements"),
+            (
+                "A.5.31",
+                "Legal, statutory, regulatory and contractual requirements",
+            ),
             ("A.5.33", "Protection of records"),
             ("A.5.34", "Privacy and protection of PII"),
             ("A.6.1", "Screening"),
-            ("A.6.3", "Information security awareness, education and training"),
+            (
+                "A.6.3",
+                "Information security awareness, education and training",
+            ),
             ("A.8.2", "Privileged access rights"),
             ("A.8.5", "Secure authentication"),
             ("A.8.9", "Configuration management"),
@@ -242,8 +296,14 @@ pub fn criterion_title(fw: Framework, id: &str) -> Option<&'static str> {
             ("A.8.26", "Application security requirements"),
         ],
         Framework::C5 => &[
-            ("CRY-01", "Policy for the use of encryption mechanisms and key management"),
-            ("CRY-02", "Encryption of data for transmission (transport encryption)"),
+            (
+                "CRY-01",
+                "Policy for the use of encryption mechanisms and key management",
+            ),
+            (
+                "CRY-02",
+                "Encryption of data for transmission (transport encryption)",
+            ),
             ("CRY-03", "Encryption of sensitive data for storage"),
             ("CRY-04", "Secure key management"),
             ("IDM-08", "Confidentiality of authentication information"),
@@ -253,23 +313,47 @@ pub fn criterion_title(fw: Framework, id: &str) -> Option<&'static str> {
             ("OPS-08", "Data backup and recovery – regular testing"),
             ("OPS-09", "Data backup and recovery – storage"),
             ("COS-01", "Technical safeguards"),
-            ("COS-02", "Security requirements for connections in the cloud service provider's network"),
-            ("COS-03", "Monitoring of connections in the cloud service provider's network"),
-            ("COS-06", "Segregation of data traffic in jointly used network environments"),
+            (
+                "COS-02",
+                "Security requirements for connections in the cloud service provider's network",
+            ),
+            (
+                "COS-03",
+                "Monitoring of connections in the cloud service provider's network",
+            ),
+            (
+                "COS-06",
+                "Segregation of data traffic in jointly used network environments",
+            ),
             ("PSS-12", "Locations of data processing and storage"),
-            ("BCM-04", "Verification, updating and testing of the business continuity"),
+            (
+                "BCM-04",
+                "Verification, updating and testing of the business continuity",
+            ),
             ("HR-01", "Verification of qualification and trustworthiness"),
             ("HR-03", "Security training and awareness programme"),
             ("SIM-01", "Policy for security incident management"),
         ],
         Framework::Pci => &[
             ("1.3.1", "Inbound traffic to the CDE is restricted"),
-            ("1.4.1", "NSCs are implemented between trusted and untrusted networks"),
-            ("1.4.2", "Inbound traffic from untrusted networks is restricted"),
+            (
+                "1.4.1",
+                "NSCs are implemented between trusted and untrusted networks",
+            ),
+            (
+                "1.4.2",
+                "Inbound traffic from untrusted networks is restricted",
+            ),
             ("3.5.1", "PAN is rendered unreadable wherever it is stored"),
-            ("4.2.1", "Strong cryptography protects PAN during transmission"),
+            (
+                "4.2.1",
+                "Strong cryptography protects PAN during transmission",
+            ),
             ("8.3.1", "User access is authenticated"),
-            ("8.4.1", "MFA for non-console administrative access into the CDE"),
+            (
+                "8.4.1",
+                "MFA for non-console administrative access into the CDE",
+            ),
             ("8.4.2", "MFA for all access into the CDE"),
             ("8.4.3", "MFA for remote network access"),
             ("12.6.1", "A formal security awareness program"),
@@ -283,9 +367,18 @@ pub fn criterion_title(fw: Framework, id: &str) -> Option<&'static str> {
             ("CP-6", "Alternate storage site"),
             ("CP-9", "System backup"),
             ("CP-10", "System recovery and reconstitution"),
-            ("IA-2", "Identification and authentication (organizational users)"),
-            ("IA-2(1)", "Multi-factor authentication to privileged accounts"),
-            ("IA-2(2)", "Multi-factor authentication to non-privileged accounts"),
+            (
+                "IA-2",
+                "Identification and authentication (organizational users)",
+            ),
+            (
+                "IA-2(1)",
+                "Multi-factor authentication to privileged accounts",
+            ),
+            (
+                "IA-2(2)",
+                "Multi-factor authentication to non-privileged accounts",
+            ),
             ("IR-8", "Incident response plan"),
             ("PS-3", "Personnel screening"),
             ("SA-9(5)", "Processing, storage, and service location"),
@@ -310,11 +403,31 @@ mod tests {
     #[test]
     fn ids() {
         for (fw, good, bad) in [
-            (Framework::Soc2, &["CC6.1", "CC6.8", "A1.2", "C1.1", "PI1.5", "P4.2"][..], &["CC6.9", "CC10.1", "cc6.1", "A1.4", "CC6"][..]),
-            (Framework::Iso27001, &["A.8.24", "A.5.37", "A.6.1"][..], &["A.8.35", "A.9.1", "8.24", "A.5.0"][..]),
-            (Framework::C5, &["CRY-02", "OPS-06", "PSS-12"][..], &["CRY-2", "XYZ-01", "CRY-00"][..]),
-            (Framework::Pci, &["4.2.1", "8.4.2", "12.10.1", "1"][..], &["13.1", "4..2", "4.2.1.1.1", "x"][..]),
-            (Framework::Nist, &["SC-8", "IA-2(1)", "SA-9(5)"][..], &["SC-0", "XX-1", "IA-2(", "SC8"][..]),
+            (
+                Framework::Soc2,
+                &["CC6.1", "CC6.8", "A1.2", "C1.1", "PI1.5", "P4.2"][..],
+                &["CC6.9", "CC10.1", "cc6.1", "A1.4", "CC6"][..],
+            ),
+            (
+                Framework::Iso27001,
+                &["A.8.24", "A.5.37", "A.6.1"][..],
+                &["A.8.35", "A.9.1", "8.24", "A.5.0"][..],
+            ),
+            (
+                Framework::C5,
+                &["CRY-02", "OPS-06", "PSS-12"][..],
+                &["CRY-2", "XYZ-01", "CRY-00"][..],
+            ),
+            (
+                Framework::Pci,
+                &["4.2.1", "8.4.2", "12.10.1", "1"][..],
+                &["13.1", "4..2", "4.2.1.1.1", "x"][..],
+            ),
+            (
+                Framework::Nist,
+                &["SC-8", "IA-2(1)", "SA-9(5)"][..],
+                &["SC-0", "XX-1", "IA-2(", "SC8"][..],
+            ),
         ] {
             for g in good {
                 assert!(fw.is_valid_id(g), "{fw} {g}");

@@ -70,10 +70,23 @@ pub fn parse_yaml<T: serde::de::DeserializeOwned>(file: &str, text: &str) -> Res
             Some(i) => msg[..i].to_string(),
             None => msg,
         };
-        let col = e.location().map(|l| format!(" (column {})", l.column())).unwrap_or_default();
+        // For values rejected by our own parsers (an instant, an age) the YAML parser
+        // points at the start of the enclosing item; point at the bad value instead.
+        let refined = line.and_then(|start| {
+            let quoted = msg.split('\'').nth(1).filter(|q| !q.is_empty())?;
+            text.lines()
+                .enumerate()
+                .skip(start.saturating_sub(1))
+                .find(|(_, l)| l.contains(quoted))
+                .map(|(i, _)| i + 1)
+        });
+        let col = match (refined, e.location()) {
+            (None, Some(l)) => format!(" (column {})", l.column()),
+            _ => String::new(),
+        };
         Diagnostic {
             file: file.to_string(),
-            line,
+            line: refined.or(line),
             field: None,
             message: format!("{msg}{col}"),
         }
@@ -99,10 +112,18 @@ impl Catalog {
             let shown = bundle.display_path(rel);
             match parse_yaml::<control::ControlFile>(&shown, text) {
                 Ok(file) => {
-                    for mut c in file.controls {
+                    // The n-th control of the file is the n-th `- id:` line, so two
+                    // controls with the same id each point at their own definition.
+                    let id_lines = id_lines(text);
+                    for (i, mut c) in file.controls.into_iter().enumerate() {
+                        let line = id_lines
+                            .get(i)
+                            .copied()
+                            .or_else(|| find_id_line(text, &c.id))
+                            .unwrap_or(1);
                         c.location = Location {
                             file: rel.to_string(),
-                            line: find_id_line(text, &c.id).unwrap_or(1),
+                            line,
                         };
                         controls.push(c);
                     }
@@ -115,7 +136,8 @@ impl Catalog {
                 file: bundle.display_path("controls"),
                 line: None,
                 field: None,
-                message: "no controls found (expected controls/*.yaml with a `controls:` list)".into(),
+                message: "no controls found (expected controls/*.yaml with a `controls:` list)"
+                    .into(),
             });
         }
         if !diags.is_empty() {
@@ -142,15 +164,29 @@ impl Catalog {
     }
 }
 
+/// The 1-based lines of every list item that starts with `- id:`, in order.
+fn id_lines(text: &str) -> Vec<usize> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| {
+            l.trim_start()
+                .strip_prefix("- ")
+                .is_some_and(|r| r.trim_start().starts_with("id:"))
+        })
+        .map(|(i, _)| i + 1)
+        .collect()
+}
+
 /// The line of `- id: <id>` (or `id: <id>`) in a YAML text.
 pub fn find_id_line(text: &str, id: &str) -> Option<usize> {
-    text.lines().position(|l| {
-        let t = l.trim_start().trim_start_matches('-').trim_start();
-        t.strip_prefix("id:")
-            .map(|v| v.trim().trim_matches(|c| c == '"' || c == '\'') == id)
-            .unwrap_or(false)
-    })
-    .map(|i| i + 1)
+    text.lines()
+        .position(|l| {
+            let t = l.trim_start().trim_start_matches('-').trim_start();
+            t.strip_prefix("id:")
+                .map(|v| v.trim().trim_matches(|c| c == '"' || c == '\'') == id)
+                .unwrap_or(false)
+        })
+        .map(|i| i + 1)
 }
 
 /// The line of the `n`-th (0-based) list item whose `key:` is `value`, e.g. the third

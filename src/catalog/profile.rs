@@ -66,7 +66,8 @@ impl Profile {
     pub fn resolve(spec: &str, catalog: &Catalog) -> Result<Profile, Diagnostics> {
         let path = Path::new(spec);
         let (shown, text) = if path.is_file() {
-            let text = std::fs::read_to_string(path).map_err(|e| one(spec, format!("cannot read: {e}")))?;
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| one(spec, format!("cannot read: {e}")))?;
             (spec.to_string(), text)
         } else {
             let rel = format!("profiles/{spec}.yaml");
@@ -76,7 +77,11 @@ impl Profile {
                     let known: Vec<String> = catalog
                         .bundle
                         .files("profiles/", "yaml")
-                        .filter_map(|(p, _)| Path::new(p).file_stem().map(|s| s.to_string_lossy().into_owned()))
+                        .filter_map(|(p, _)| {
+                            Path::new(p)
+                                .file_stem()
+                                .map(|s| s.to_string_lossy().into_owned())
+                        })
                         .collect();
                     return Err(one(
                         spec,
@@ -98,10 +103,17 @@ impl Profile {
     pub fn select<'c>(&self, catalog: &'c Catalog) -> Result<Vec<Selected<'c>>, Diagnostics> {
         let mut diags = Vec::new();
         let ids: BTreeSet<&str> = catalog.controls.iter().map(|c| c.id.as_str()).collect();
-        let tags: BTreeSet<&str> = catalog.controls.iter().flat_map(|c| c.tags.iter().map(String::as_str)).collect();
+        let tags: BTreeSet<&str> = catalog
+            .controls
+            .iter()
+            .flat_map(|c| c.tags.iter().map(String::as_str))
+            .collect();
         let check_id = |id: &str, field: &str, diags: &mut Vec<Diagnostic>| {
             if !ids.contains(id) {
-                diags.push(self.diag(field, format!("unknown control id '{id}'{}", suggest(id, &ids))));
+                diags.push(self.diag(
+                    field,
+                    format!("unknown control id '{id}'{}", suggest(id, &ids)),
+                ));
             }
         };
         for id in self.select.ids.iter().flatten() {
@@ -112,12 +124,18 @@ impl Profile {
         }
         for t in self.select.tags.iter().flatten() {
             if !tags.contains(t.as_str()) {
-                diags.push(self.diag("select.tags", format!("tag '{t}' is on no control{}", suggest(t, &tags))));
+                diags.push(self.diag(
+                    "select.tags",
+                    format!("tag '{t}' is on no control{}", suggest(t, &tags)),
+                ));
             }
         }
         for fw in self.select.frameworks.iter().flatten() {
             if !catalog.controls.iter().any(|c| !c.criteria(*fw).is_empty()) {
-                diags.push(self.diag("select.frameworks", format!("no control maps to framework '{fw}'")));
+                diags.push(self.diag(
+                    "select.frameworks",
+                    format!("no control maps to framework '{fw}'"),
+                ));
             }
         }
         for (id, overrides) in &self.params {
@@ -133,14 +151,21 @@ impl Profile {
                             &format!("params.{id}.{name}"),
                             format!(
                                 "control {id} has no param '{name}' (its params: {})",
-                                if known.is_empty() { "none".to_string() } else { known.join(", ") }
+                                if known.is_empty() {
+                                    "none".to_string()
+                                } else {
+                                    known.join(", ")
+                                }
                             ),
                         ));
                     }
                     Some(default) if json_type(default) != json_type(value) => {
                         diags.push(self.diag(
                             &format!("params.{id}.{name}"),
-                            format!("expected {} like the default {default}, got {value}", json_type(default)),
+                            format!(
+                                "expected {} like the default {default}, got {value}",
+                                json_type(default)
+                            ),
                         ));
                     }
                     Some(_) => {}
@@ -150,15 +175,27 @@ impl Profile {
         if !diags.is_empty() {
             return Err(Diagnostics(diags));
         }
-        let everything = self.select.ids.is_none() && self.select.tags.is_none() && self.select.frameworks.is_none();
+        let everything = self.select.ids.is_none()
+            && self.select.tags.is_none()
+            && self.select.frameworks.is_none();
         let selected = catalog
             .controls
             .iter()
             .filter(|c| {
                 everything
                     || self.select.ids.iter().flatten().any(|i| *i == c.id)
-                    || self.select.tags.iter().flatten().any(|t| c.tags.contains(t))
-                    || self.select.frameworks.iter().flatten().any(|f| !c.criteria(*f).is_empty())
+                    || self
+                        .select
+                        .tags
+                        .iter()
+                        .flatten()
+                        .any(|t| c.tags.contains(t))
+                    || self
+                        .select
+                        .frameworks
+                        .iter()
+                        .flatten()
+                        .any(|f| !c.criteria(*f).is_empty())
             })
             .filter(|c| !self.exclude.contains(&c.id))
             .map(|c| {
@@ -175,12 +212,10 @@ impl Profile {
     }
 
     fn diag(&self, field: &str, message: String) -> Diagnostic {
-        let line = std::fs::read_to_string(&self.file)
-            .ok()
-            .and_then(|t| {
-                let key = field.rsplit('.').next().unwrap_or(field);
-                t.lines().position(|l| l.contains(key)).map(|i| i + 1)
-            });
+        let line = std::fs::read_to_string(&self.file).ok().and_then(|t| {
+            let key = field.rsplit('.').next().unwrap_or(field);
+            t.lines().position(|l| l.contains(key)).map(|i| i + 1)
+        });
         Diagnostic {
             file: self.file.clone(),
             line,

@@ -32,7 +32,9 @@ pub fn validate(catalog: &Catalog, policies: &PolicySet, kinds: &KindRegistry) -
         check_control(catalog, policies, kinds, c, &mut out);
     }
     for (rel, _) in catalog.bundle.files("profiles/", "yaml") {
-        let name = rel.trim_start_matches("profiles/").trim_end_matches(".yaml");
+        let name = rel
+            .trim_start_matches("profiles/")
+            .trim_end_matches(".yaml");
         match Profile::resolve(name, catalog).and_then(|p| p.select(catalog).map(|_| ())) {
             Ok(()) => {}
             Err(d) => out.extend(d.0),
@@ -41,7 +43,13 @@ pub fn validate(catalog: &Catalog, policies: &PolicySet, kinds: &KindRegistry) -
     out
 }
 
-fn check_control(catalog: &Catalog, policies: &PolicySet, kinds: &KindRegistry, c: &Control, out: &mut Vec<Diagnostic>) {
+fn check_control(
+    catalog: &Catalog,
+    policies: &PolicySet,
+    kinds: &KindRegistry,
+    c: &Control,
+    out: &mut Vec<Diagnostic>,
+) {
     if !valid_id(&c.id) {
         out.push(diag(
             catalog,
@@ -50,13 +58,22 @@ fn check_control(catalog: &Catalog, policies: &PolicySet, kinds: &KindRegistry, 
             format!("'{}' is not a control id (expected <area>.<what-it-checks>, lowercase letters, digits and '-', e.g. tls.min-protocol-1-2)", c.id),
         ));
     }
-    for (field, text) in [("title", &c.title), ("description", &c.description), ("remediation", &c.remediation)] {
+    for (field, text) in [
+        ("title", &c.title),
+        ("description", &c.description),
+        ("remediation", &c.remediation),
+    ] {
         if text.trim().is_empty() {
             out.push(diag(catalog, c, field, "must not be empty".into()));
         }
     }
     if c.evidence.is_empty() {
-        out.push(diag(catalog, c, "evidence", "lists no evidence kind; a control must be judged on evidence".into()));
+        out.push(diag(
+            catalog,
+            c,
+            "evidence",
+            "lists no evidence kind; a control must be judged on evidence".into(),
+        ));
     }
     let known: BTreeSet<&str> = kinds.kinds().collect();
     for k in &c.evidence {
@@ -70,14 +87,39 @@ fn check_control(catalog: &Catalog, policies: &PolicySet, kinds: &KindRegistry, 
         }
     }
     if c.manual && c.evidence != [ATTESTATION] {
-        out.push(diag(catalog, c, "evidence", format!("a manual control is judged from attestations: evidence must be [{ATTESTATION}]")));
+        out.push(diag(
+            catalog,
+            c,
+            "evidence",
+            format!(
+                "a manual control is judged from attestations: evidence must be [{ATTESTATION}]"
+            ),
+        ));
     }
     match c.rule_parts() {
-        None => out.push(diag(catalog, c, "rule", format!("'{}' is not a rule path (expected data.<package>.<rule>)", c.rule))),
+        None => out.push(diag(
+            catalog,
+            c,
+            "rule",
+            format!(
+                "'{}' is not a rule path (expected data.<package>.<rule>)",
+                c.rule
+            ),
+        )),
         Some((pkg, rule)) => match policies.package(pkg) {
-            None => out.push(diag(catalog, c, "rule", format!("no policy declares package '{pkg}' (rule {})", c.rule))),
+            None => out.push(diag(
+                catalog,
+                c,
+                "rule",
+                format!("no policy declares package '{pkg}' (rule {})", c.rule),
+            )),
             Some(_) => match policies.params_read(pkg, rule) {
-                None => out.push(diag(catalog, c, "rule", format!("package '{pkg}' has no rule '{rule}'"))),
+                None => out.push(diag(
+                    catalog,
+                    c,
+                    "rule",
+                    format!("package '{pkg}' has no rule '{rule}'"),
+                )),
                 Some(read) => {
                     let given: BTreeSet<String> = c.params.keys().cloned().collect();
                     for p in read.difference(&given) {
@@ -93,7 +135,10 @@ fn check_control(catalog: &Catalog, policies: &PolicySet, kinds: &KindRegistry, 
                             catalog,
                             c,
                             "params",
-                            format!("param '{p}' is never read by the rule {} (misspelt?)", c.rule),
+                            format!(
+                                "param '{p}' is never read by the rule {} (misspelt?)",
+                                c.rule
+                            ),
                         ));
                     }
                 }
@@ -102,7 +147,12 @@ fn check_control(catalog: &Catalog, policies: &PolicySet, kinds: &KindRegistry, 
     }
     for (fw, ids) in &c.frameworks {
         if ids.is_empty() {
-            out.push(diag(catalog, c, fw.key(), "empty mapping list; remove the key or name criteria".into()));
+            out.push(diag(
+                catalog,
+                c,
+                fw.key(),
+                "empty mapping list; remove the key or name criteria".into(),
+            ));
         }
         for id in ids {
             if !fw.is_valid_id(id) {
@@ -110,7 +160,11 @@ fn check_control(catalog: &Catalog, policies: &PolicySet, kinds: &KindRegistry, 
                     catalog,
                     c,
                     fw.key(),
-                    format!("'{id}' is not a {} criterion id (expected {})", fw.title(), fw.id_hint()),
+                    format!(
+                        "'{id}' is not a {} criterion id (expected {})",
+                        fw.title(),
+                        fw.id_hint()
+                    ),
                 ));
             }
         }
@@ -120,16 +174,21 @@ fn check_control(catalog: &Catalog, policies: &PolicySet, kinds: &KindRegistry, 
             catalog,
             c,
             "frameworks",
-            format!("maps to no framework (expected at least one of {})", Framework::ALL.map(|f| f.key()).join(", ")),
+            format!(
+                "maps to no framework (expected at least one of {})",
+                Framework::ALL.map(|f| f.key()).join(", ")
+            ),
         ));
     }
 }
 
 fn valid_id(id: &str) -> bool {
     let mut parts = id.split('.');
-    let area_ok = parts
-        .next()
-        .is_some_and(|a| !a.is_empty() && a.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()));
+    let area_ok = parts.next().is_some_and(|a| {
+        !a.is_empty()
+            && a.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    });
     let rest: Vec<&str> = parts.collect();
     area_ok
         && !rest.is_empty()
@@ -137,7 +196,8 @@ fn valid_id(id: &str) -> bool {
             !p.is_empty()
                 && !p.starts_with('-')
                 && !p.ends_with('-')
-                && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                && p.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         })
 }
 

@@ -68,7 +68,8 @@ impl EvidenceSet {
         for s in docs {
             let key = (s.doc.kind.clone(), s.doc.subject.clone());
             match newest.get(&key) {
-                Some(prev) if (prev.doc.collected_at, &prev.path) >= (s.doc.collected_at, &s.path) => {}
+                Some(prev)
+                    if (prev.doc.collected_at, &prev.path) >= (s.doc.collected_at, &s.path) => {}
                 _ => {
                     newest.insert(key, s);
                 }
@@ -99,11 +100,19 @@ impl EvidenceSet {
                 None => orphan_problems.push(p),
             }
         }
-        EvidenceSet { by_kind, problems_by_kind, orphan_problems, documents }
+        EvidenceSet {
+            by_kind,
+            problems_by_kind,
+            orphan_problems,
+            documents,
+        }
     }
 
     /// Problems of kinds that none of `used_kinds` needs: still reported, still gating.
-    pub fn unclaimed_problems<'a>(&'a self, used_kinds: &'a [&str]) -> impl Iterator<Item = &'a Problem> + 'a {
+    pub fn unclaimed_problems<'a>(
+        &'a self,
+        used_kinds: &'a [&str],
+    ) -> impl Iterator<Item = &'a Problem> + 'a {
         self.problems_by_kind
             .iter()
             .filter(move |(k, _)| !used_kinds.contains(&k.as_str()))
@@ -123,14 +132,22 @@ pub fn evaluate(
 ) -> (Vec<ControlResult>, Vec<WaiverRecord>) {
     let mut results: Vec<ControlResult> = selected
         .par_iter()
-        .map_init(|| policies.engine(), |engine, sel| evaluate_one(engine, sel, evidence, now))
+        .map_init(
+            || policies.engine(),
+            |engine, sel| evaluate_one(engine, sel, evidence, now),
+        )
         .collect();
     results.sort_by(|a, b| a.id.cmp(&b.id));
     let records = apply_waivers(&mut results, waivers, now);
     (results, records)
 }
 
-fn evaluate_one(engine: &mut regorus::Engine, sel: &Selected<'_>, evidence: &EvidenceSet, now: DateTime<Utc>) -> ControlResult {
+fn evaluate_one(
+    engine: &mut regorus::Engine,
+    sel: &Selected<'_>,
+    evidence: &EvidenceSet,
+    now: DateTime<Utc>,
+) -> ControlResult {
     let c = sel.control;
     let mut findings = Vec::new();
     let mut refs = Vec::new();
@@ -138,7 +155,11 @@ fn evaluate_one(engine: &mut regorus::Engine, sel: &Selected<'_>, evidence: &Evi
     let mut missing = Vec::new();
     let max_age = c.max_age.duration();
     for kind in &c.evidence {
-        let problems = evidence.problems_by_kind.get(kind).map(Vec::as_slice).unwrap_or(&[]);
+        let problems = evidence
+            .problems_by_kind
+            .get(kind)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
         for p in problems {
             findings.push(error_finding(
                 p.subject.clone().unwrap_or_else(|| p.path.clone()),
@@ -178,7 +199,10 @@ fn evaluate_one(engine: &mut regorus::Engine, sel: &Selected<'_>, evidence: &Evi
                     )),
                 )
             } else if let Some(e) = d.doc.collection_error() {
-                (EvidenceUse::CollectionFailed, Some(format!("collection failed: {e}")))
+                (
+                    EvidenceUse::CollectionFailed,
+                    Some(format!("collection failed: {e}")),
+                )
             } else {
                 (EvidenceUse::Evaluated, None)
             };
@@ -191,7 +215,11 @@ fn evaluate_one(engine: &mut regorus::Engine, sel: &Selected<'_>, evidence: &Evi
                 use_,
             });
             match problem {
-                Some(msg) => findings.push(error_finding(d.doc.subject.clone(), msg, Some(d.path.clone()))),
+                Some(msg) => findings.push(error_finding(
+                    d.doc.subject.clone(),
+                    msg,
+                    Some(d.path.clone()),
+                )),
                 None => inputs.push(d),
             }
         }
@@ -222,7 +250,9 @@ fn evaluate_one(engine: &mut regorus::Engine, sel: &Selected<'_>, evidence: &Evi
     } else if !inputs.is_empty() {
         findings.extend(run_policy(engine, sel, &inputs, now));
     }
-    findings.sort_by(|a, b| (&a.subject, a.status, &a.message).cmp(&(&b.subject, b.status, &b.message)));
+    findings.sort_by(|a, b| {
+        (&a.subject, a.status, &a.message).cmp(&(&b.subject, b.status, &b.message))
+    });
     let mut r = ControlResult {
         id: c.id.clone(),
         title: c.title.clone(),
@@ -237,7 +267,10 @@ fn evaluate_one(engine: &mut regorus::Engine, sel: &Selected<'_>, evidence: &Evi
         evidence_kinds: c.evidence.clone(),
         max_age: c.max_age.to_string(),
         manual: c.manual,
-        source: SourceRef { file: c.location.file.clone(), line: c.location.line },
+        source: SourceRef {
+            file: c.location.file.clone(),
+            line: c.location.line,
+        },
         evidence: refs,
         findings,
     };
@@ -246,14 +279,28 @@ fn evaluate_one(engine: &mut regorus::Engine, sel: &Selected<'_>, evidence: &Evi
     r
 }
 
-fn run_policy(engine: &mut regorus::Engine, sel: &Selected<'_>, inputs: &[&EvidenceItem], now: DateTime<Utc>) -> Vec<Finding> {
+fn run_policy(
+    engine: &mut regorus::Engine,
+    sel: &Selected<'_>,
+    inputs: &[&EvidenceItem],
+    now: DateTime<Utc>,
+) -> Vec<Finding> {
     let c = sel.control;
     let mut input = Value::new_object();
     if let Ok(map) = input.as_object_mut() {
-        map.insert(Value::from("control"), Value::from(serde_json::json!({ "id": c.id })));
-        map.insert(Value::from("params"), Value::from(serde_json::Value::Object(sel.params.clone())));
+        map.insert(
+            Value::from("control"),
+            Value::from(serde_json::json!({ "id": c.id })),
+        );
+        map.insert(
+            Value::from("params"),
+            Value::from(serde_json::Value::Object(sel.params.clone())),
+        );
         map.insert(Value::from("now"), Value::from(format_instant(&now)));
-        map.insert(Value::from("evidence"), Value::from(inputs.iter().map(|d| d.value.clone()).collect::<Vec<_>>()));
+        map.insert(
+            Value::from("evidence"),
+            Value::from(inputs.iter().map(|d| d.value.clone()).collect::<Vec<_>>()),
+        );
     }
     let raws = match PolicySet::eval_findings(engine, &c.rule, input) {
         Ok(r) => r,
@@ -270,7 +317,10 @@ fn run_policy(engine: &mut regorus::Engine, sel: &Selected<'_>, inputs: &[&Evide
             None,
         )];
     }
-    let by_subject: BTreeMap<&str, &EvidenceItem> = inputs.iter().map(|d| (d.doc.subject.as_str(), *d)).collect();
+    let by_subject: BTreeMap<&str, &EvidenceItem> = inputs
+        .iter()
+        .map(|d| (d.doc.subject.as_str(), *d))
+        .collect();
     raws.into_iter()
         .map(|r| {
             let doc = by_subject.get(r.subject.as_str());
@@ -305,7 +355,14 @@ fn run_policy(engine: &mut regorus::Engine, sel: &Selected<'_>, inputs: &[&Evide
 }
 
 fn error_finding(subject: String, message: String, evidence: Option<String>) -> Finding {
-    Finding { subject, status: Status::Error, message, evidence, waiver: None, expired_waiver: None }
+    Finding {
+        subject,
+        status: Status::Error,
+        message,
+        evidence,
+        waiver: None,
+        expired_waiver: None,
+    }
 }
 
 fn human_age(d: Duration) -> String {
@@ -318,7 +375,11 @@ fn human_age(d: Duration) -> String {
 }
 
 /// Applies waivers to fail and error findings and records how each waiver fared.
-fn apply_waivers(results: &mut [ControlResult], waivers: &[CompiledWaiver], now: DateTime<Utc>) -> Vec<WaiverRecord> {
+fn apply_waivers(
+    results: &mut [ControlResult],
+    waivers: &[CompiledWaiver],
+    now: DateTime<Utc>,
+) -> Vec<WaiverRecord> {
     let mut records: Vec<WaiverRecord> = waivers
         .iter()
         .map(|w| WaiverRecord {
@@ -328,7 +389,11 @@ fn apply_waivers(results: &mut [ControlResult], waivers: &[CompiledWaiver], now:
             reason: w.waiver.reason.clone(),
             expires: format_instant(&w.waiver.expires),
             ticket: w.waiver.ticket.clone(),
-            state: if w.active_at(now) { WaiverState::Unused } else { WaiverState::Expired },
+            state: if w.active_at(now) {
+                WaiverState::Unused
+            } else {
+                WaiverState::Expired
+            },
             matched: 0,
         })
         .collect();
@@ -401,18 +466,27 @@ pub fn run(
         None => crate::catalog::profile::Profile::default().select(catalog)?,
     };
     let dir = crate::evidence::store::EvidenceDir::open(req.evidence_dir)?;
-    let manifest_sha256 = dir.manifest_hash()?;
     let (docs, problems) = dir.load(kinds)?;
+    let manifest_sha256 = dir.manifest_hash()?;
     let set = EvidenceSet::new(docs, problems);
     let (controls, waivers) = evaluate(&selected, policies, &set, req.now, req.waivers);
-    let used: Vec<&str> = selected.iter().flat_map(|s| s.control.evidence.iter().map(String::as_str)).collect();
+    let used: Vec<&str> = selected
+        .iter()
+        .flat_map(|s| s.control.evidence.iter().map(String::as_str))
+        .collect();
     let problems: Vec<Problem> = set.unclaimed_problems(&used).cloned().collect();
     let mut result = RunResult {
         schema: RESULTS_SCHEMA.to_string(),
-        tool: ToolInfo { name: "assay".into(), version: crate::VERSION.into() },
+        tool: ToolInfo {
+            name: "assay".into(),
+            version: crate::VERSION.into(),
+        },
         generated_at: now_string(),
         evaluated_at: format_instant(&req.now),
-        catalog: CatalogInfo { origin: catalog.bundle.origin_label(), sha256: catalog.bundle.digest() },
+        catalog: CatalogInfo {
+            origin: catalog.bundle.origin_label(),
+            sha256: catalog.bundle.digest(),
+        },
         profile: req.profile.map(|p| p.name.clone()),
         evidence: EvidenceInfo {
             dir: req.evidence_dir.display().to_string(),

@@ -204,7 +204,8 @@ pub struct ControlResult {
 impl ControlResult {
     /// Recomputes the status from the findings.
     pub fn recompute(&mut self) {
-        self.status = Status::combine(self.findings.iter().map(|f| f.status)).unwrap_or(Status::Error);
+        self.status =
+            Status::combine(self.findings.iter().map(|f| f.status)).unwrap_or(Status::Error);
     }
 
     /// Number of findings per status.
@@ -218,7 +219,11 @@ impl ControlResult {
 
     /// The first message of the heaviest findings: the line a table shows.
     pub fn headline(&self) -> String {
-        let n = self.findings.iter().filter(|f| f.status == self.status).count();
+        let n = self
+            .findings
+            .iter()
+            .filter(|f| f.status == self.status)
+            .count();
         match self.findings.iter().find(|f| f.status == self.status) {
             Some(f) if n > 1 => format!("{} (+{} more)", f.message, n - 1),
             Some(f) => f.message.clone(),
@@ -333,7 +338,10 @@ pub struct RunResult {
 impl RunResult {
     /// Recomputes every control's status and the summary from the findings.
     pub fn recompute(&mut self) {
-        let mut s = Summary { controls: self.controls.len(), ..Summary::default() };
+        let mut s = Summary {
+            controls: self.controls.len(),
+            ..Summary::default()
+        };
         for c in &mut self.controls {
             c.recompute();
             *s.by_status.entry(c.status).or_default() += 1;
@@ -376,8 +384,13 @@ impl RunResult {
         let mut reasons = Vec::new();
         if self.controls.is_empty() {
             reasons.push("no control was evaluated: check the profile's selection".to_string());
-        } else if self.controls.iter().all(|c| c.status == Status::NotApplicable) {
-            reasons.push("every control is not_applicable: nothing was actually checked".to_string());
+        } else if self
+            .controls
+            .iter()
+            .all(|c| c.status == Status::NotApplicable)
+        {
+            reasons
+                .push("every control is not_applicable: nothing was actually checked".to_string());
         }
         for c in &self.controls {
             let gated = match c.status {
@@ -390,9 +403,15 @@ impl RunResult {
             }
         }
         if !self.problems.is_empty() {
-            reasons.push(format!("{} evidence document(s) failed verification", self.problems.len()));
+            reasons.push(format!(
+                "{} evidence document(s) failed verification",
+                self.problems.len()
+            ));
         }
-        Gate { passed: reasons.is_empty(), reasons }
+        Gate {
+            passed: reasons.is_empty(),
+            reasons,
+        }
     }
 
     /// When the result was evaluated, as an instant.

@@ -68,7 +68,10 @@ impl Document {
     /// kind and subject, an object body. Returns the field and what was expected.
     pub fn check_envelope(&self) -> Result<(), (&'static str, String)> {
         if self.schema != SCHEMA {
-            return Err(("schema", format!("'{}' is not supported (expected '{SCHEMA}')", self.schema)));
+            return Err((
+                "schema",
+                format!("'{}' is not supported (expected '{SCHEMA}')", self.schema),
+            ));
         }
         if self.kind.is_empty() {
             return Err(("kind", "must not be empty".into()));
@@ -79,14 +82,21 @@ impl Document {
         if !valid_source(&self.source) {
             return Err((
                 "source",
-                format!("'{}' is not one of probe, manual or import:<tool>", self.source),
+                format!(
+                    "'{}' is not one of probe, manual or import:<tool>",
+                    self.source
+                ),
             ));
         }
         if !self.body.is_object() {
             return Err(("body", "must be a JSON object".into()));
         }
         if let Some(h) = &self.sha256 {
-            if h.len() != 64 || !h.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()) {
+            if h.len() != 64
+                || !h
+                    .bytes()
+                    .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+            {
                 return Err(("sha256", "must be 64 lowercase hex digits".into()));
             }
         }
@@ -140,9 +150,11 @@ mod tests {
 
     #[test]
     fn canonical_sorts_keys_and_drops_whitespace() {
-        let a: serde_json::Value = serde_json::from_str(r#"{ "b": 1, "a": {"d": [1, 2], "c": null} }"#).unwrap();
+        let a: serde_json::Value =
+            serde_json::from_str(r#"{ "b": 1, "a": {"d": [1, 2], "c": null} }"#).unwrap();
         assert_eq!(canonical(&a), r#"{"a":{"c":null,"d":[1,2]},"b":1}"#);
-        let b: serde_json::Value = serde_json::from_str(r#"{"a":{"d":[1,2],"c":null},"b":1}"#).unwrap();
+        let b: serde_json::Value =
+            serde_json::from_str(r#"{"a":{"d":[1,2],"c":null},"b":1}"#).unwrap();
         assert_eq!(body_hash(&a), body_hash(&b));
     }
 

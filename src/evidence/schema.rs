@@ -15,7 +15,9 @@ pub struct KindRegistry {
 
 impl std::fmt::Debug for KindRegistry {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("KindRegistry").field("kinds", &self.validators.keys().collect::<Vec<_>>()).finish()
+        f.debug_struct("KindRegistry")
+            .field("kinds", &self.validators.keys().collect::<Vec<_>>())
+            .finish()
     }
 }
 
@@ -76,12 +78,19 @@ impl KindRegistry {
 
     /// Validates a body against its kind's schema. Each problem is `(JSON pointer into
     /// the body, message)`; at most ten are returned.
-    pub fn validate(&self, kind: &str, body: &serde_json::Value) -> Result<(), Vec<(String, String)>> {
+    pub fn validate(
+        &self,
+        kind: &str,
+        body: &serde_json::Value,
+    ) -> Result<(), Vec<(String, String)>> {
         let Some(v) = self.validators.get(kind) else {
             let known: Vec<&str> = self.kinds().collect();
             return Err(vec![(
                 "/kind".into(),
-                format!("unknown evidence kind '{kind}' (known: {})", known.join(", ")),
+                format!(
+                    "unknown evidence kind '{kind}' (known: {})",
+                    known.join(", ")
+                ),
             )]);
         };
         let errors: Vec<(String, String)> = v

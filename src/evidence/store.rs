@@ -127,7 +127,9 @@ impl EvidenceDir {
         if !root.is_dir() {
             return Err(StoreError::NoFolder(root.to_path_buf()));
         }
-        Ok(EvidenceDir { root: root.to_path_buf() })
+        Ok(EvidenceDir {
+            root: root.to_path_buf(),
+        })
     }
 
     /// The folder's path.
@@ -142,7 +144,10 @@ impl EvidenceDir {
         if !path.is_file() {
             return Err(StoreError::NoManifest(self.root.clone()));
         }
-        let text = std::fs::read_to_string(&path).map_err(|source| StoreError::Io { path: path.clone(), source })?;
+        let text = std::fs::read_to_string(&path).map_err(|source| StoreError::Io {
+            path: path.clone(),
+            source,
+        })?;
         let m: Manifest = serde_json::from_str(&text).map_err(|e| StoreError::BadManifest {
             path: path.clone(),
             message: format!("line {} column {}: {e}", e.line(), e.column()),
@@ -150,7 +155,10 @@ impl EvidenceDir {
         if m.schema != MANIFEST_SCHEMA {
             return Err(StoreError::BadManifest {
                 path,
-                message: format!("schema: '{}' is not supported (expected '{MANIFEST_SCHEMA}')", m.schema),
+                message: format!(
+                    "schema: '{}' is not supported (expected '{MANIFEST_SCHEMA}')",
+                    m.schema
+                ),
             });
         }
         Ok(m)
@@ -166,7 +174,11 @@ impl EvidenceDir {
 
     /// Imports documents from `files` into the folder at `root` (created if needed).
     /// Every document is parsed and validated first; if any is invalid nothing is written.
-    pub fn import(root: &Path, files: &[PathBuf], kinds: &KindRegistry) -> Result<ImportSummary, StoreError> {
+    pub fn import(
+        root: &Path,
+        files: &[PathBuf],
+        kinds: &KindRegistry,
+    ) -> Result<ImportSummary, StoreError> {
         let mut errors = Vec::new();
         let mut incoming: BTreeMap<String, Document> = BTreeMap::new();
         for file in files {
@@ -179,7 +191,11 @@ impl EvidenceDir {
             };
             let many = docs.len() > 1;
             for (i, mut doc) in docs.into_iter().enumerate() {
-                let at = if many { format!("{}: document {}", file.display(), i + 1) } else { file.display().to_string() };
+                let at = if many {
+                    format!("{}: document {}", file.display(), i + 1)
+                } else {
+                    file.display().to_string()
+                };
                 if let Err((field, msg)) = doc.check_envelope() {
                     errors.push(format!("{at}: {field}: {msg}"));
                     continue;
@@ -203,7 +219,12 @@ impl EvidenceDir {
                 let path = document_path(&doc);
                 if let Some(prev) = incoming.get(&path) {
                     if prev.sha256 != doc.sha256 {
-                        errors.push(format!("{at}: two different documents for {} {} at {}", doc.kind, doc.subject, format_instant(&doc.collected_at)));
+                        errors.push(format!(
+                            "{at}: two different documents for {} {} at {}",
+                            doc.kind,
+                            doc.subject,
+                            format_instant(&doc.collected_at)
+                        ));
                     }
                     continue;
                 }
@@ -216,13 +237,22 @@ impl EvidenceDir {
         if root.exists() && !root.is_dir() {
             errors.push(format!("{}: exists and is not a folder", root.display()));
         }
-        let dir = EvidenceDir { root: root.to_path_buf() };
+        let dir = EvidenceDir {
+            root: root.to_path_buf(),
+        };
         let mut manifest = if root.join(MANIFEST).is_file() {
             dir.manifest()?
         } else {
-            Manifest { schema: MANIFEST_SCHEMA.to_string(), documents: Vec::new() }
+            Manifest {
+                schema: MANIFEST_SCHEMA.to_string(),
+                documents: Vec::new(),
+            }
         };
-        let existing: BTreeMap<String, Entry> = manifest.documents.iter().map(|e| (e.path.clone(), e.clone())).collect();
+        let existing: BTreeMap<String, Entry> = manifest
+            .documents
+            .iter()
+            .map(|e| (e.path.clone(), e.clone()))
+            .collect();
         let mut summary = ImportSummary::default();
         let mut to_write = Vec::new();
         for (path, doc) in incoming {
@@ -243,11 +273,15 @@ impl EvidenceDir {
         }
         for (path, doc) in to_write {
             let full = root.join(&path);
-            let io = |source| StoreError::Io { path: full.clone(), source };
+            let io = |source| StoreError::Io {
+                path: full.clone(),
+                source,
+            };
             if let Some(parent) = full.parent() {
                 std::fs::create_dir_all(parent).map_err(io)?;
             }
-            let mut bytes = serde_json::to_vec_pretty(&doc).map_err(|e| io(std::io::Error::other(e)))?;
+            let mut bytes =
+                serde_json::to_vec_pretty(&doc).map_err(|e| io(std::io::Error::other(e)))?;
             bytes.push(b'\n');
             write_atomic(&full, &bytes).map_err(io)?;
             manifest.documents.push(Entry {
@@ -262,9 +296,15 @@ impl EvidenceDir {
         }
         manifest.documents.sort_by(|a, b| a.path.cmp(&b.path));
         let mpath = root.join(MANIFEST);
-        let mut bytes = serde_json::to_vec_pretty(&manifest).map_err(|e| StoreError::Io { path: mpath.clone(), source: std::io::Error::other(e) })?;
+        let mut bytes = serde_json::to_vec_pretty(&manifest).map_err(|e| StoreError::Io {
+            path: mpath.clone(),
+            source: std::io::Error::other(e),
+        })?;
         bytes.push(b'\n');
-        write_atomic(&mpath, &bytes).map_err(|source| StoreError::Io { path: mpath, source })?;
+        write_atomic(&mpath, &bytes).map_err(|source| StoreError::Io {
+            path: mpath,
+            source,
+        })?;
         Ok(summary)
     }
 
@@ -314,7 +354,9 @@ impl EvidenceDir {
         }
         let full = self.root.join(&e.path);
         let bytes = std::fs::read(&full).map_err(|err| match err.kind() {
-            std::io::ErrorKind::NotFound => "document is missing (listed in the manifest, not on disk)".to_string(),
+            std::io::ErrorKind::NotFound => {
+                "document is missing (listed in the manifest, not on disk)".to_string()
+            }
             _ => format!("cannot read: {err}"),
         })?;
         if bytes_hash(&bytes) != e.file_sha256 {
@@ -328,12 +370,22 @@ impl EvidenceDir {
             return Err("document body does not match its sha256".into());
         }
         if doc.kind != e.kind || doc.subject != e.subject {
-            return Err(format!("document says {} {}, the manifest says {} {}", doc.kind, doc.subject, e.kind, e.subject));
+            return Err(format!(
+                "document says {} {}, the manifest says {} {}",
+                doc.kind, doc.subject, e.kind, e.subject
+            ));
         }
         kinds.validate(&doc.kind, &doc.body).map_err(|p| {
-            p.into_iter().map(|(ptr, m)| format!("{ptr}: {m}")).collect::<Vec<_>>().join("; ")
+            p.into_iter()
+                .map(|(ptr, m)| format!("{ptr}: {m}"))
+                .collect::<Vec<_>>()
+                .join("; ")
         })?;
-        Ok(Stored { doc, path: e.path.clone(), sha256: hash })
+        Ok(Stored {
+            doc,
+            path: e.path.clone(),
+            sha256: hash,
+        })
     }
 
     /// Every `.json` file below the folder except the manifest and temporary files.
@@ -341,14 +393,24 @@ impl EvidenceDir {
         let mut out = Vec::new();
         let mut stack = vec![self.root.clone()];
         while let Some(d) = stack.pop() {
-            let io = |source| StoreError::Io { path: d.clone(), source };
+            let io = |source| StoreError::Io {
+                path: d.clone(),
+                source,
+            };
             for entry in std::fs::read_dir(&d).map_err(io)? {
                 let path = entry.map_err(io)?.path();
-                let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                let name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
                 if path.is_dir() {
                     stack.push(path);
                 } else if name.ends_with(".json") && !name.starts_with('.') {
-                    let rel = path.strip_prefix(&self.root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+                    let rel = path
+                        .strip_prefix(&self.root)
+                        .unwrap_or(&path)
+                        .to_string_lossy()
+                        .replace('\\', "/");
                     if rel != MANIFEST {
                         out.push(rel);
                     }
@@ -364,11 +426,18 @@ impl EvidenceDir {
 /// line and column.
 pub fn read_documents(file: &Path) -> Result<Vec<Document>, String> {
     let text = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
-    let at = |e: serde_json::Error| format!("{}:{}:{}: {e}", file.display(), e.line(), e.column());
+    let at = |e: serde_json::Error| {
+        // serde_json appends "at line L column C"; say it once, as file:line:column.
+        let msg = e.to_string();
+        let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+        format!("{}:{}:{}: {msg}", file.display(), e.line(), e.column())
+    };
     if text.trim_start().starts_with('[') {
         serde_json::from_str::<Vec<Document>>(&text).map_err(at)
     } else {
-        serde_json::from_str::<Document>(&text).map(|d| vec![d]).map_err(at)
+        serde_json::from_str::<Document>(&text)
+            .map(|d| vec![d])
+            .map_err(at)
     }
 }
 
@@ -379,10 +448,29 @@ pub fn document_path(doc: &Document) -> String {
     let slug: String = doc
         .subject
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
         .take(80)
         .collect();
     let tag = &bytes_hash(doc.subject.as_bytes())[..8];
-    let kind: String = doc.kind.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' }).collect();
-    format!("{kind}/{slug}-{tag}--{}.json", doc.collected_at.format("%Y%m%dT%H%M%SZ"))
+    let kind: String = doc
+        .kind
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!(
+        "{kind}/{slug}-{tag}--{}.json",
+        doc.collected_at.format("%Y%m%dT%H%M%SZ")
+    )
 }

@@ -60,6 +60,9 @@ impl PolicySet {
     /// the file, line and column.
     pub fn compile(bundle: &Bundle) -> Result<PolicySet, Diagnostics> {
         let mut engine = Engine::new();
+        // A builtin that fails (bad time string, bad regex) must be an error, not an
+        // undefined value that would quietly drop a violation.
+        engine.set_strict_builtin_errors(true);
         engine.set_execution_timer_config(ExecutionTimerConfig {
             limit: EVAL_TIME_LIMIT,
             check_interval: NonZeroU32::new(1000).unwrap_or(NonZeroU32::MIN),
@@ -81,7 +84,10 @@ impl PolicySet {
                 continue;
             }
             let scanned = RegoFile::scan(text);
-            packages.entry(scanned.package.clone()).or_default().push((rel.to_string(), scanned));
+            packages
+                .entry(scanned.package.clone())
+                .or_default()
+                .push((rel.to_string(), scanned));
         }
         if !diags.is_empty() {
             return Err(Diagnostics(diags));
@@ -97,13 +103,22 @@ impl PolicySet {
     /// Where `package.rule` is defined: the file and line, if it is.
     pub fn rule_location(&self, package: &str, rule: &str) -> Option<(&str, usize)> {
         self.package(package)?.iter().find_map(|(rel, f)| {
-            f.blocks.get(rule).and_then(|b| b.first()).map(|b| (rel.as_str(), b.line))
+            f.blocks
+                .get(rule)
+                .and_then(|b| b.first())
+                .map(|b| (rel.as_str(), b.line))
         })
     }
 
     /// The params a rule reads, or `None` if the rule is not defined.
-    pub fn params_read(&self, package: &str, rule: &str) -> Option<std::collections::BTreeSet<String>> {
-        self.package(package)?.iter().find_map(|(_, f)| f.params_read_by(rule))
+    pub fn params_read(
+        &self,
+        package: &str,
+        rule: &str,
+    ) -> Option<std::collections::BTreeSet<String>> {
+        self.package(package)?
+            .iter()
+            .find_map(|(_, f)| f.params_read_by(rule))
     }
 
     /// A fresh engine with every policy loaded, for one worker thread to evaluate with.
@@ -114,7 +129,11 @@ impl PolicySet {
     /// Evaluates `rule` with `input` and returns its findings, sorted. Any Rego error, a
     /// value that is not a set or list of findings, or a malformed finding is an `Err`
     /// with a message for the report.
-    pub fn eval_findings(engine: &mut Engine, rule: &str, input: Value) -> Result<Vec<RawFinding>, String> {
+    pub fn eval_findings(
+        engine: &mut Engine,
+        rule: &str,
+        input: Value,
+    ) -> Result<Vec<RawFinding>, String> {
         engine.set_input(input);
         let value = engine
             .eval_rule(rule.to_string())
@@ -123,11 +142,18 @@ impl PolicySet {
             Value::Undefined => Vec::new(),
             Value::Set(s) => s.iter().collect(),
             Value::Array(a) => a.iter().collect(),
-            other => return Err(format!("{rule} returned {}, expected a set of findings", short(other))),
+            other => {
+                return Err(format!(
+                    "{rule} returned {}, expected a set of findings",
+                    short(other)
+                ))
+            }
         };
         let mut out = Vec::with_capacity(items.len());
         for item in items {
-            out.push(parse_finding(item).map_err(|e| format!("{rule} returned a malformed finding {}: {e}", short(item)))?);
+            out.push(parse_finding(item).map_err(|e| {
+                format!("{rule} returned a malformed finding {}: {e}", short(item))
+            })?);
         }
         out.sort();
         out.dedup();
@@ -145,7 +171,9 @@ fn source_name(bundle: &Bundle, rel: &str) -> String {
 }
 
 fn parse_finding(v: &Value) -> Result<RawFinding, String> {
-    let obj = v.as_object().map_err(|_| "expected an object".to_string())?;
+    let obj = v
+        .as_object()
+        .map_err(|_| "expected an object".to_string())?;
     let get = |k: &str| -> Result<String, String> {
         let val = obj
             .get(&Value::from(k))
@@ -163,7 +191,11 @@ fn parse_finding(v: &Value) -> Result<RawFinding, String> {
         "fail" => RawStatus::Fail,
         "error" => RawStatus::Error,
         "not_applicable" => RawStatus::NotApplicable,
-        other => return Err(format!("unknown status '{other}' (expected pass, fail, error or not_applicable)")),
+        other => {
+            return Err(format!(
+                "unknown status '{other}' (expected pass, fail, error or not_applicable)"
+            ))
+        }
     };
     Ok(RawFinding {
         subject,

@@ -186,7 +186,9 @@ other := input.params.unused
 
     #[test]
     fn lists_tests() {
-        let f = RegoFile::scan("package x_test\n\ntest_a if {\n\ttrue\n}\n\nhelper := 1\n\ntest_b if true\n");
+        let f = RegoFile::scan(
+            "package x_test\n\ntest_a if {\n\ttrue\n}\n\nhelper := 1\n\ntest_b if true\n",
+        );
         let t: Vec<_> = f.tests().collect();
         assert_eq!(t, [("test_a", 3), ("test_b", 9)]);
     }

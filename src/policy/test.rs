@@ -63,7 +63,10 @@ pub struct TestReport {
 impl TestReport {
     /// Number of passing tests.
     pub fn passed(&self) -> usize {
-        self.results.iter().filter(|r| r.outcome == Outcome::Pass).count()
+        self.results
+            .iter()
+            .filter(|r| r.outcome == Outcome::Pass)
+            .count()
     }
 
     /// Number of failing or erroring tests.
@@ -94,7 +97,8 @@ pub fn sources_from_dir(dir: &Path) -> Result<Vec<(String, String)>, Diagnostics
             if path.is_dir() {
                 stack.push(path);
             } else if path.extension().is_some_and(|e| e == "rego") {
-                let text = std::fs::read_to_string(&path).map_err(|e| fail(&path, e.to_string()))?;
+                let text =
+                    std::fs::read_to_string(&path).map_err(|e| fail(&path, e.to_string()))?;
                 out.push((path.display().to_string(), text));
             }
         }
@@ -105,7 +109,11 @@ pub fn sources_from_dir(dir: &Path) -> Result<Vec<(String, String)>, Diagnostics
 
 /// Runs every test in `sources` (policies and their `_test.rego` files together).
 /// `filter` keeps only tests whose full name contains it.
-pub fn run(sources: &[(String, String)], coverage: bool, filter: Option<&str>) -> Result<TestReport, Diagnostics> {
+pub fn run(
+    sources: &[(String, String)],
+    coverage: bool,
+    filter: Option<&str>,
+) -> Result<TestReport, Diagnostics> {
     let mut engine = Engine::new();
     let mut diags = Vec::new();
     for (name, text) in sources {

@@ -34,7 +34,9 @@ pub fn criteria(result: &RunResult, fw: Framework) -> Vec<Criterion> {
     let mut by: BTreeMap<&str, Vec<(String, Status)>> = BTreeMap::new();
     for c in &result.controls {
         for id in c.frameworks.get(&fw).into_iter().flatten() {
-            by.entry(id.as_str()).or_default().push((c.id.clone(), c.status));
+            by.entry(id.as_str())
+                .or_default()
+                .push((c.id.clone(), c.status));
         }
     }
     let mut out: Vec<Criterion> = by
@@ -56,8 +58,17 @@ pub fn table(result: &RunResult, fw: Framework, color: bool) -> String {
     let mut b = Builder::default();
     b.push_record(["criterion", "status", "title", "controls"]);
     for c in &crit {
-        let controls: Vec<String> = c.controls.iter().map(|(id, s)| format!("{} {id}", paint(s.as_str(), *s, color))).collect();
-        b.push_record([c.id.clone(), paint(c.status.as_str(), c.status, color), c.title.clone().unwrap_or_default(), controls.join("\n")]);
+        let controls: Vec<String> = c
+            .controls
+            .iter()
+            .map(|(id, s)| format!("{} {id}", paint(s.as_str(), *s, color)))
+            .collect();
+        b.push_record([
+            c.id.clone(),
+            paint(c.status.as_str(), c.status, color),
+            c.title.clone().unwrap_or_default(),
+            controls.join("\n"),
+        ]);
     }
     let mut t = b.build();
     t.with(Style::sharp());
@@ -66,7 +77,12 @@ pub fn table(result: &RunResult, fw: Framework, color: bool) -> String {
         *counts.entry(c.status).or_default() += 1;
     }
     let parts: Vec<String> = counts.iter().map(|(s, n)| format!("{n} {s}")).collect();
-    format!("{}\n{t}\n{} criteria: {}\n", fw.title(), crit.len(), parts.join(", "))
+    format!(
+        "{}\n{t}\n{} criteria: {}\n",
+        fw.title(),
+        crit.len(),
+        parts.join(", ")
+    )
 }
 
 /// The framework view as Markdown.
@@ -74,9 +90,16 @@ pub fn markdown(result: &RunResult, fw: Framework) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# {} — assay report\n", fw.title());
     header(result, &mut out);
-    let _ = writeln!(out, "| criterion | title | status | controls |\n|---|---|---|---|");
+    let _ = writeln!(
+        out,
+        "| criterion | title | status | controls |\n|---|---|---|---|"
+    );
     for c in criteria(result, fw) {
-        let controls: Vec<String> = c.controls.iter().map(|(id, s)| format!("`{id}` {}", badge(*s))).collect();
+        let controls: Vec<String> = c
+            .controls
+            .iter()
+            .map(|(id, s)| format!("`{id}` {}", badge(*s)))
+            .collect();
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} |",

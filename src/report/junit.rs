@@ -32,10 +32,19 @@ pub fn render(result: &RunResult) -> String {
             ("status", c.status.to_string()),
             ("rule", c.rule.clone()),
         ] {
-            let _ = writeln!(suites, "      <property name=\"{k}\" value=\"{}\"/>", esc(&v));
+            let _ = writeln!(
+                suites,
+                "      <property name=\"{k}\" value=\"{}\"/>",
+                esc(&v)
+            );
         }
         for (fw, ids) in &c.frameworks {
-            let _ = writeln!(suites, "      <property name=\"{}\" value=\"{}\"/>", fw.key(), esc(&ids.join(", ")));
+            let _ = writeln!(
+                suites,
+                "      <property name=\"{}\" value=\"{}\"/>",
+                fw.key(),
+                esc(&ids.join(", "))
+            );
         }
         let _ = writeln!(suites, "    </properties>");
         for (subject, status, findings) in &cases {
@@ -46,7 +55,11 @@ pub fn render(result: &RunResult) -> String {
                 esc(subject)
             );
             let body = detail(findings);
-            let first = findings.iter().find(|f| f.status == *status).map(|f| f.message.as_str()).unwrap_or("");
+            let first = findings
+                .iter()
+                .find(|f| f.status == *status)
+                .map(|f| f.message.as_str())
+                .unwrap_or("");
             match status {
                 Status::Pass => {
                     let _ = writeln!(suites, "/>");
@@ -70,7 +83,12 @@ pub fn render(result: &RunResult) -> String {
                     );
                 }
                 Status::Waived | Status::Manual | Status::NotApplicable => {
-                    let _ = writeln!(suites, ">\n      <skipped message=\"{}: {}\"/>\n    </testcase>", status, esc(first));
+                    let _ = writeln!(
+                        suites,
+                        ">\n      <skipped message=\"{}: {}\"/>\n    </testcase>",
+                        status,
+                        esc(first)
+                    );
                 }
             }
         }

@@ -14,11 +14,20 @@ pub fn render(result: &RunResult) -> String {
     let _ = writeln!(out, "## Summary\n\n{}\n", summary_line(result));
     let _ = writeln!(out, "| status | controls |\n|---|---|");
     for s in Status::ALL {
-        let _ = writeln!(out, "| {} | {} |", badge(s), result.summary.by_status.get(&s).copied().unwrap_or(0));
+        let _ = writeln!(
+            out,
+            "| {} | {} |",
+            badge(s),
+            result.summary.by_status.get(&s).copied().unwrap_or(0)
+        );
     }
     let _ = writeln!(out, "\n## Controls\n\n| status | severity | control | title | frameworks |\n|---|---|---|---|---|");
     for c in &result.controls {
-        let fws: Vec<String> = c.frameworks.iter().map(|(f, ids)| format!("{}: {}", f.key(), ids.join(", "))).collect();
+        let fws: Vec<String> = c
+            .frameworks
+            .iter()
+            .map(|(f, ids)| format!("{}: {}", f.key(), ids.join(", ")))
+            .collect();
         let _ = writeln!(
             out,
             "| {} | {} | `{}` | {} | {} |",
@@ -31,17 +40,42 @@ pub fn render(result: &RunResult) -> String {
     }
     let _ = writeln!(out, "\n## Findings\n");
     for c in &result.controls {
-        let _ = writeln!(out, "### `{}` — {} ({})\n", c.id, cell(&c.title), badge(c.status));
+        let _ = writeln!(
+            out,
+            "### `{}` — {} ({})\n",
+            c.id,
+            cell(&c.title),
+            badge(c.status)
+        );
         let _ = writeln!(out, "{}\n", c.description);
-        let _ = writeln!(out, "Severity **{}** · rule `{}` · evidence kinds {} · max age {}\n", c.severity, c.rule, c.evidence_kinds.join(", "), c.max_age);
-        let _ = writeln!(out, "| subject | status | message | evidence |\n|---|---|---|---|");
+        let _ = writeln!(
+            out,
+            "Severity **{}** · rule `{}` · evidence kinds {} · max age {}\n",
+            c.severity,
+            c.rule,
+            c.evidence_kinds.join(", "),
+            c.max_age
+        );
+        let _ = writeln!(
+            out,
+            "| subject | status | message | evidence |\n|---|---|---|---|"
+        );
         for f in &c.findings {
             let mut msg = cell(&f.message);
             if let Some(w) = &f.waiver {
-                msg.push_str(&format!(" — *waived until {} by {}: {}*", w.expires, cell(&w.owner), cell(&w.reason)));
+                msg.push_str(&format!(
+                    " — *waived until {} by {}: {}*",
+                    w.expires,
+                    cell(&w.owner),
+                    cell(&w.reason)
+                ));
             }
             if let Some(w) = &f.expired_waiver {
-                msg.push_str(&format!(" — *waiver by {} expired {}*", cell(&w.owner), w.expires));
+                msg.push_str(&format!(
+                    " — *waiver by {} expired {}*",
+                    cell(&w.owner),
+                    w.expires
+                ));
             }
             let _ = writeln!(
                 out,
@@ -49,7 +83,10 @@ pub fn render(result: &RunResult) -> String {
                 cell(&f.subject),
                 badge(f.status),
                 msg,
-                f.evidence.as_deref().map(|e| format!("`{e}`")).unwrap_or_default()
+                f.evidence
+                    .as_deref()
+                    .map(|e| format!("`{e}`"))
+                    .unwrap_or_default()
             );
         }
         if matches!(c.status, Status::Fail | Status::Error) {
@@ -93,7 +130,11 @@ pub(crate) fn header(result: &RunResult, out: &mut String) {
     let _ = writeln!(out, "- evaluated at: {}", result.evaluated_at);
     let _ = writeln!(out, "- generated at: {}", result.generated_at);
     let _ = writeln!(out, "- assay {}", result.tool.version);
-    let _ = writeln!(out, "- catalog: {} (sha256 `{}`)", result.catalog.origin, result.catalog.sha256);
+    let _ = writeln!(
+        out,
+        "- catalog: {} (sha256 `{}`)",
+        result.catalog.origin, result.catalog.sha256
+    );
     if let Some(p) = &result.profile {
         let _ = writeln!(out, "- profile: {p}");
     }

@@ -35,7 +35,13 @@ pub enum Format {
 
 impl Format {
     /// Every format.
-    pub const ALL: [Format; 5] = [Format::Table, Format::Json, Format::Junit, Format::Sarif, Format::Markdown];
+    pub const ALL: [Format; 5] = [
+        Format::Table,
+        Format::Json,
+        Format::Junit,
+        Format::Sarif,
+        Format::Markdown,
+    ];
 
     /// The name used on the command line.
     pub fn name(self) -> &'static str {
@@ -62,7 +68,9 @@ impl FromStr for Format {
         Format::ALL
             .into_iter()
             .find(|f| f.name() == s)
-            .ok_or_else(|| format!("unknown format '{s}' (expected table, json, junit, sarif or markdown)"))
+            .ok_or_else(|| {
+                format!("unknown format '{s}' (expected table, json, junit, sarif or markdown)")
+            })
     }
 }
 
@@ -92,7 +100,11 @@ pub fn summary(result: &RunResult) -> String {
 }
 
 /// Renders `result` in `format`.
-pub fn render(result: &RunResult, format: Format, opts: RenderOptions) -> Result<String, RenderError> {
+pub fn render(
+    result: &RunResult,
+    format: Format,
+    opts: RenderOptions,
+) -> Result<String, RenderError> {
     match (format, opts.framework) {
         (Format::Table, Some(fw)) => Ok(framework::table(result, fw, opts.color)),
         (Format::Markdown, Some(fw)) => Ok(framework::markdown(result, fw)),

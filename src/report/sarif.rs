@@ -52,7 +52,11 @@ pub fn render(result: &RunResult) -> Result<String, RenderError> {
             if !matches!(f.status, Status::Fail | Status::Error | Status::Waived) {
                 continue;
             }
-            let original = f.waiver.as_ref().map(|w| w.original_status).unwrap_or(f.status);
+            let original = f
+                .waiver
+                .as_ref()
+                .map(|w| w.original_status)
+                .unwrap_or(f.status);
             let text = match original {
                 Status::Error => format!("{}: could not be judged: {}", f.subject, f.message),
                 _ => format!("{}: {}", f.subject, f.message),

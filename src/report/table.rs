@@ -28,35 +28,76 @@ pub fn render(result: &RunResult, color: bool) -> String {
         ]);
     }
     let mut table = b.build();
-    table.with(Style::sharp()).modify(Columns::new(4..5), Width::wrap(72));
+    table
+        .with(Style::sharp())
+        .modify(Columns::new(4..5), Width::wrap(72));
     let mut out = String::new();
     let _ = writeln!(out, "{table}");
 
     let attention: Vec<_> = result
         .controls
         .iter()
-        .filter(|c| matches!(c.status, Status::Fail | Status::Error | Status::Waived | Status::Manual))
+        .filter(|c| {
+            matches!(
+                c.status,
+                Status::Fail | Status::Error | Status::Waived | Status::Manual
+            )
+        })
         .collect();
     if !attention.is_empty() {
         let _ = writeln!(out, "\nFindings that need attention:");
         for c in attention {
-            let _ = writeln!(out, "\n  {} {} ({}) — {}", paint(c.status.as_str(), c.status, color), c.id, c.severity, c.title);
-            for f in c.findings.iter().filter(|f| !matches!(f.status, Status::Pass | Status::NotApplicable)) {
-                let _ = writeln!(out, "    {:<7} {}: {}", paint(f.status.as_str(), f.status, color), f.subject, f.message);
+            let _ = writeln!(
+                out,
+                "\n  {} {} ({}) — {}",
+                paint(c.status.as_str(), c.status, color),
+                c.id,
+                c.severity,
+                c.title
+            );
+            for f in c
+                .findings
+                .iter()
+                .filter(|f| !matches!(f.status, Status::Pass | Status::NotApplicable))
+            {
+                let _ = writeln!(
+                    out,
+                    "    {:<7} {}: {}",
+                    paint(f.status.as_str(), f.status, color),
+                    f.subject,
+                    f.message
+                );
                 if let Some(w) = &f.waiver {
-                    let _ = writeln!(out, "            waived until {} by {}: {}", w.expires, w.owner, w.reason);
+                    let _ = writeln!(
+                        out,
+                        "            waived until {} by {}: {}",
+                        w.expires, w.owner, w.reason
+                    );
                 }
                 if let Some(w) = &f.expired_waiver {
-                    let _ = writeln!(out, "            waiver by {} EXPIRED on {}: it no longer applies", w.owner, w.expires);
+                    let _ = writeln!(
+                        out,
+                        "            waiver by {} EXPIRED on {}: it no longer applies",
+                        w.owner, w.expires
+                    );
                 }
                 if let Some(e) = &f.evidence {
                     let _ = writeln!(out, "            evidence: {e}");
                 }
             }
             if matches!(c.status, Status::Fail) {
-                let lines: Vec<&str> = c.remediation.lines().filter(|l| !l.trim().is_empty()).collect();
+                let lines: Vec<&str> = c
+                    .remediation
+                    .lines()
+                    .filter(|l| !l.trim().is_empty())
+                    .collect();
                 for (i, l) in lines.iter().take(4).enumerate() {
-                    let _ = writeln!(out, "    {} {}", if i == 0 { "fix:" } else { "    " }, truncate(l, 110));
+                    let _ = writeln!(
+                        out,
+                        "    {} {}",
+                        if i == 0 { "fix:" } else { "    " },
+                        truncate(l, 110)
+                    );
                 }
                 if lines.len() > 4 {
                     let _ = writeln!(out, "         (more: assay explain {})", c.id);
@@ -93,7 +134,11 @@ pub fn render(result: &RunResult, color: bool) -> String {
         result.catalog.origin,
         result.evidence.dir,
         result.evidence.documents,
-        result.profile.as_ref().map(|p| format!(" · profile {p}")).unwrap_or_default()
+        result
+            .profile
+            .as_ref()
+            .map(|p| format!(" · profile {p}"))
+            .unwrap_or_default()
     );
     out
 }

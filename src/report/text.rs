@@ -6,13 +6,28 @@ use crate::check::result::{RunResult, Status};
 pub fn summary_line(result: &RunResult) -> String {
     let parts: Vec<String> = Status::ALL
         .iter()
-        .filter_map(|s| result.summary.by_status.get(s).filter(|n| **n > 0).map(|n| format!("{n} {s}")))
+        .filter_map(|s| {
+            result
+                .summary
+                .by_status
+                .get(s)
+                .filter(|n| **n > 0)
+                .map(|n| format!("{n} {s}"))
+        })
         .collect();
     format!(
         "{} control{}: {}",
         result.summary.controls,
-        if result.summary.controls == 1 { "" } else { "s" },
-        if parts.is_empty() { "none".to_string() } else { parts.join(", ") }
+        if result.summary.controls == 1 {
+            ""
+        } else {
+            "s"
+        },
+        if parts.is_empty() {
+            "none".to_string()
+        } else {
+            parts.join(", ")
+        }
     )
 }
 
@@ -22,7 +37,13 @@ pub fn truncate(s: &str, max: usize) -> String {
     if one_line.chars().count() <= max {
         one_line
     } else {
-        format!("{}…", one_line.chars().take(max.saturating_sub(1)).collect::<String>())
+        format!(
+            "{}…",
+            one_line
+                .chars()
+                .take(max.saturating_sub(1))
+                .collect::<String>()
+        )
     }
 }
 
@@ -49,7 +70,11 @@ pub fn natural_key(s: &str) -> Vec<(String, u64)> {
     let mut num: Option<u64> = None;
     for c in s.chars() {
         if let Some(d) = c.to_digit(10) {
-            num = Some(num.unwrap_or(0).saturating_mul(10).saturating_add(u64::from(d)));
+            num = Some(
+                num.unwrap_or(0)
+                    .saturating_mul(10)
+                    .saturating_add(u64::from(d)),
+            );
         } else {
             if let Some(n) = num.take() {
                 out.push((std::mem::take(&mut text), n));
