@@ -158,7 +158,7 @@ fn main() {
         }
         bare.push(t.elapsed());
     }
-    per_rule.sort_by(|a, b| b.0.cmp(&a.0));
+    per_rule.sort_by_key(|r| std::cmp::Reverse(r.0));
 
     let (a, o, b) = (median(all_cores), median(one_thread), median(bare));
     println!(
