@@ -67,7 +67,9 @@ impl FromStr for MaxAge {
                 "'{s}' is not an age (expected a whole number of hours or days, e.g. 26h or 7d)"
             )
         };
-        let (num, unit) = s.split_at(s.len().saturating_sub(1));
+        // Split off the last character, not the last byte: `7д` must be an error, not a panic.
+        let cut = s.char_indices().last().map(|(i, _)| i).unwrap_or(0);
+        let (num, unit) = s.split_at(cut);
         let n: u32 = num.parse().map_err(|_| bad())?;
         let hours = match unit {
             "h" => n,
@@ -121,7 +123,7 @@ mod tests {
         assert_eq!("26h".parse::<MaxAge>().unwrap().hours(), 26);
         assert_eq!("7d".parse::<MaxAge>().unwrap().hours(), 168);
         assert_eq!("7d".parse::<MaxAge>().unwrap().to_string(), "7d");
-        for bad in ["", "d", "7", "7w", "-1d", "0h", "99999999999d"] {
+        for bad in ["", "d", "7", "7w", "-1d", "0h", "99999999999d", "7д", "д"] {
             assert!(bad.parse::<MaxAge>().is_err(), "{bad}");
         }
     }

@@ -183,7 +183,10 @@ fn pci_ok(id: &str) -> bool {
     }
     let nums: Option<Vec<u32>> = parts.iter().map(|p| split_num(p)).collect();
     match nums {
-        Some(n) => (1..=12).contains(&n[0]) && n[1..].iter().all(|&x| x >= 1),
+        Some(n) => match n.split_first() {
+            Some((major, rest)) => (1..=12).contains(major) && rest.iter().all(|&x| x >= 1),
+            None => false,
+        },
         None => false,
     }
 }
