@@ -218,6 +218,8 @@ fn nist_ok(id: &str) -> bool {
 pub fn criterion_title(fw: Framework, id: &str) -> Option<&'static str> {
     let table: &[(&str, &str)] = match fw {
         Framework::Soc2 => &[
+            ("CC7.3", "Evaluation of security events"),
+
             (
                 "CC6.1",
                 "Logical access security software, infrastructure and architectures",
@@ -266,6 +268,8 @@ pub fn criterion_title(fw: Framework, id: &str) -> Option<&'static str> {
             ("P4.2", "Retention of personal information"),
         ],
         Framework::Iso27001 => &[
+            ("A.8.16", "Monitoring activities"),
+
             ("A.5.15", "Access control"),
             ("A.5.17", "Authentication information"),
             ("A.5.23", "Information security for use of cloud services"),
@@ -299,6 +303,11 @@ pub fn criterion_title(fw: Framework, id: &str) -> Option<&'static str> {
             ("A.8.26", "Application security requirements"),
         ],
         Framework::C5 => &[
+            ("BCM-03", "Planning business continuity"),
+            ("COM-01", "Identification of applicable legal, regulatory, self-imposed or contractual requirements"),
+            ("COS-05", "Networks for administration"),
+            ("IDM-06", "Privileged access rights"),
+
             (
                 "CRY-01",
                 "Policy for the use of encryption mechanisms and key management",
@@ -338,6 +347,11 @@ pub fn criterion_title(fw: Framework, id: &str) -> Option<&'static str> {
             ("SIM-01", "Policy for security incident management"),
         ],
         Framework::Pci => &[
+            ("1.2.1", "Configuration standards for NSC rulesets are defined and implemented"),
+            ("1.4.4", "System components storing cardholder data are not directly accessible from untrusted networks"),
+            ("6.4.3", "Payment page scripts are managed"),
+            ("12.7.1", "Personnel are screened prior to hire"),
+
             ("1.3.1", "Inbound traffic to the CDE is restricted"),
             (
                 "1.4.1",
@@ -363,6 +377,16 @@ pub fn criterion_title(fw: Framework, id: &str) -> Option<&'static str> {
             ("12.10.1", "An incident response plan exists"),
         ],
         Framework::Nist => &[
+            ("CM-6", "Configuration settings"),
+            ("CP-9(1)", "Testing for reliability and integrity"),
+            ("CP-9(8)", "Cryptographic protection"),
+            ("IA-5", "Authenticator management"),
+            ("IR-4", "Incident handling"),
+            ("SC-18", "Mobile code"),
+            ("SC-36", "Distributed processing and storage"),
+            ("SC-7(3)", "Access points"),
+            ("SC-7(5)", "Deny by default — allow by exception"),
+
             ("AC-17", "Remote access"),
             ("AT-2", "Literacy training and awareness"),
             ("CM-7", "Least functionality"),
