@@ -464,4 +464,20 @@ mod tests {
             }
         }
     }
+
+    #[test]
+    fn every_builtin_mapping_has_a_title() {
+        let catalog = crate::catalog::Catalog::load(crate::bundle::Bundle::builtin()).unwrap();
+        let mut missing = Vec::new();
+        for c in &catalog.controls {
+            for (fw, ids) in &c.frameworks {
+                for id in ids {
+                    if criterion_title(*fw, id).is_none() {
+                        missing.push(format!("{fw} {id} ({})", c.id));
+                    }
+                }
+            }
+        }
+        assert!(missing.is_empty(), "criteria without a title for the framework view: {missing:?}");
+    }
 }
