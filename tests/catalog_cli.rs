@@ -6,67 +6,21 @@
 //! line numbers are computed from the edited file, so the tests follow the catalog as it
 //! grows instead of hard-coding today's layout.
 
-use std::path::{Path, PathBuf};
+mod common;
 
-use assert_cmd::Command;
+use std::path::Path;
+
+use common::{assert_contains_all, copy_catalog, path_str, root, run, write_file, Run};
 use tempfile::TempDir;
-
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
 /// The control every breakage targets, and the file it lives in.
 const TARGET: &str = "tls.min-protocol-1-2";
 const TARGET_FILE: &str = "controls/tls.yaml";
 
-fn assay() -> Command {
-    let mut cmd = Command::cargo_bin("assay").expect("the assay binary is built");
-    cmd.env("NO_COLOR", "1");
-    cmd
-}
-
-/// What a finished command printed.
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(args: &[&str]) -> Run {
-    let out = assay().args(args).output().expect("assay runs");
-    let r = Run {
-        code: out.status.code().expect("exited with a code, not a signal"),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    };
-    assert!(
-        !r.stderr.contains("panicked"),
-        "assay panicked:\n{}",
-        r.stderr
-    );
-    r
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let dest = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &dest);
-        } else {
-            std::fs::copy(entry.path(), &dest).unwrap();
-        }
-    }
-}
-
 /// A private copy of the repository's catalog (controls, policies, profiles).
 fn catalog_copy() -> TempDir {
     let dir = tempfile::tempdir().unwrap();
-    for sub in ["controls", "policies", "profiles"] {
-        let src = Path::new(ROOT).join(sub);
-        if src.is_dir() {
-            copy_tree(&src, &dir.path().join(sub));
-        }
-    }
+    copy_catalog(dir.path());
     dir
 }
 
@@ -108,36 +62,49 @@ fn edit_control(root: &Path, rel: &str, id: &str, from: &str, to: &str) -> usize
     line_at(&text, at)
 }
 
+/// Appends `text` (whole lines) to `rel` and returns the 1-based line where it starts.
+fn append(root: &Path, rel: &str, text: &str) -> usize {
+    let path = root.join(rel);
+    let mut all = read(&path);
+    if !all.ends_with('\n') {
+        all.push('\n');
+    }
+    let line = all.lines().count() + 1;
+    all.push_str(text);
+    std::fs::write(&path, all).unwrap();
+    line
+}
+
 /// The 1-based line of a control's `- id:` line.
 fn id_line(root: &Path, rel: &str, id: &str) -> usize {
     let text = read(&root.join(rel));
     line_at(&text, control_block(&text, id).0)
 }
 
+/// `assay catalog validate --catalog DIR`.
+fn validate(dir: &Path) -> Run {
+    run(&["catalog", "validate", "--catalog", path_str(dir)])
+}
+
 /// Runs `assay catalog validate --catalog DIR` and checks the common contract of a broken
-/// catalog: exit 2, no panic, every expected fragment on stderr, a problem count.
-fn validate_fails(dir: &Path, expected: &[String]) -> Run {
-    let r = run(&["catalog", "validate", "--catalog", dir.to_str().unwrap()]);
+/// catalog: exit 2, no panic, every expected fragment on stderr, a problem count. `case`
+/// names the breakage in failure messages.
+fn validate_fails(case: &str, dir: &Path, expected: &[String]) -> Run {
+    let r = validate(dir);
     assert_eq!(
         r.code, 2,
-        "expected exit 2\nstdout:\n{}\nstderr:\n{}",
+        "{case}: expected exit 2\nstdout:\n{}\nstderr:\n{}",
         r.stdout, r.stderr
     );
-    for e in expected {
-        assert!(
-            r.stderr.contains(e.as_str()),
-            "stderr lacks {e:?}:\n{}",
-            r.stderr
-        );
-    }
+    assert_contains_all(case, "stderr", &r.stderr, expected);
     assert!(
         r.stderr.contains("problem(s)"),
-        "no problem count:\n{}",
+        "{case}: no problem count:\n{}",
         r.stderr
     );
     assert!(
         !r.stdout.contains("controls valid"),
-        "claims validity:\n{}",
+        "{case}: claims validity:\n{}",
         r.stdout
     );
     r
@@ -153,11 +120,14 @@ fn valid_count(stdout: &str) -> usize {
         .lines()
         .find(|l| l.ends_with(" controls valid"))
         .unwrap_or_else(|| panic!("no 'N controls valid' line:\n{stdout}"));
-    line.trim_end_matches(" controls valid")
-        .rsplit(' ')
-        .next()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or_else(|| panic!("no count in {line:?}"))
+    let n = line.trim_end_matches(" controls valid").rsplit(' ').next();
+    parse_count(n.unwrap_or_default(), line)
+}
+
+/// A count the output must hold; `context` is shown when `n` is not a whole number.
+fn parse_count(n: &str, context: &str) -> usize {
+    n.parse()
+        .unwrap_or_else(|_| panic!("no count {n:?} in:\n{context}"))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -183,12 +153,7 @@ fn validate_unbroken_copy_is_valid() {
     // The baseline for every breakage below: the copy itself is valid, so each failure
     // is caused by the one thing the test broke.
     let dir = catalog_copy();
-    let r = run(&[
-        "catalog",
-        "validate",
-        "--catalog",
-        dir.path().to_str().unwrap(),
-    ]);
+    let r = validate(dir.path());
     assert_eq!(r.code, 0, "stderr:\n{}", r.stderr);
     assert!(
         r.stdout
@@ -202,83 +167,186 @@ fn validate_unbroken_copy_is_valid() {
     );
 }
 
-#[test]
-fn validate_rejects_malformed_yaml() {
-    let dir = catalog_copy();
-    let line = edit_control(
-        dir.path(),
-        TARGET_FILE,
-        TARGET,
-        "    tags: [",
-        "    tags: [tls, protocol}, [",
-    );
-    validate_fails(
-        dir.path(),
-        &[
-            format!("{}:{line}: ", file_in(dir.path(), TARGET_FILE)),
-            "did not find expected ',' or ']'".into(),
-        ],
-    );
+/// One thing broken in a catalog copy, and what `catalog validate` must say about it.
+struct Breakage {
+    name: &'static str,
+    edit: Edit,
+    /// Fragments stderr must hold. `{file}` stands for the edited file's path, `{line}`
+    /// for the 1-based line where the edit starts, `{id}` for [`TARGET`].
+    expected: &'static [&'static str],
 }
 
-#[test]
-fn validate_rejects_a_tab_in_indentation() {
-    let dir = catalog_copy();
-    let line = edit_control(
-        dir.path(),
-        TARGET_FILE,
-        TARGET,
-        "    max_age:",
-        "\tmax_age:",
-    );
-    validate_fails(
-        dir.path(),
-        &[
-            format!("{}:{line}: ", file_in(dir.path(), TARGET_FILE)),
-            "found a tab character".into(),
-        ],
-    );
+enum Edit {
+    /// Replace the first `from` inside control [`TARGET`]'s block of [`TARGET_FILE`].
+    Control {
+        from: &'static str,
+        to: &'static str,
+    },
+    /// Append whole lines to a file of the catalog.
+    Append {
+        file: &'static str,
+        text: &'static str,
+    },
 }
 
-#[test]
-fn validate_rejects_an_unknown_field() {
-    let dir = catalog_copy();
-    let line = edit_control(
-        dir.path(),
-        TARGET_FILE,
-        TARGET,
-        "    max_age:",
-        "    max_agee: 7d\n    max_age:",
-    );
-    let r = validate_fails(
-        dir.path(),
-        &[
-            format!("{}:{line}: ", file_in(dir.path(), TARGET_FILE)),
-            "unknown field `max_agee`, expected one of".into(),
-            "`max_age`".into(),
-        ],
-    );
-    assert!(r.stderr.contains("1 problem(s)"), "{}", r.stderr);
+impl Edit {
+    /// Makes the edit in the catalog copy at `dir`; returns the file and line it starts at.
+    fn apply(&self, dir: &Path) -> (&'static str, usize) {
+        match *self {
+            Edit::Control { from, to } => (
+                TARGET_FILE,
+                edit_control(dir, TARGET_FILE, TARGET, from, to),
+            ),
+            Edit::Append { file, text } => (file, append(dir, file, text)),
+        }
+    }
 }
 
-#[test]
-fn validate_rejects_an_unknown_severity() {
-    let dir = catalog_copy();
-    let line = edit_control(
-        dir.path(),
-        TARGET_FILE,
-        TARGET,
-        "    severity: high",
-        "    severity: severe",
-    );
-    let r = validate_fails(
-        dir.path(),
-        &[
-            format!("{}:{line}: ", file_in(dir.path(), TARGET_FILE)),
-            ".severity: unknown variant `severe`, expected one of `info`, `low`, `medium`, `high`, `critical`".into(),
+/// Each breakage is made in a fresh copy; adding a case is adding a row.
+const BREAKAGES: &[Breakage] = &[
+    Breakage {
+        name: "malformed YAML",
+        edit: Edit::Control {
+            from: "    tags: [",
+            to: "    tags: [tls, protocol}, [",
+        },
+        expected: &["{file}:{line}: ", "did not find expected ',' or ']'"],
+    },
+    Breakage {
+        name: "a tab in indentation",
+        edit: Edit::Control {
+            from: "    max_age:",
+            to: "\tmax_age:",
+        },
+        expected: &["{file}:{line}: ", "found a tab character"],
+    },
+    Breakage {
+        name: "an unknown field",
+        edit: Edit::Control {
+            from: "    max_age:",
+            to: "    max_agee: 7d\n    max_age:",
+        },
+        expected: &[
+            "{file}:{line}: ",
+            "unknown field `max_agee`, expected one of",
+            "`max_age`",
+            "1 problem(s)",
         ],
-    );
-    assert!(r.stderr.contains("1 problem(s)"), "{}", r.stderr);
+    },
+    Breakage {
+        name: "an unknown severity",
+        edit: Edit::Control {
+            from: "    severity: high",
+            to: "    severity: severe",
+        },
+        expected: &[
+            "{file}:{line}: ",
+            ".severity: unknown variant `severe`, expected one of `info`, `low`, `medium`, `high`, `critical`",
+            "1 problem(s)",
+        ],
+    },
+    Breakage {
+        name: "an unknown evidence kind",
+        edit: Edit::Control {
+            from: "    evidence: [tls.endpoint]",
+            to: "    evidence: [tls.endpoints]",
+        },
+        expected: &[
+            "{file}:{line}: {id}: evidence: ",
+            "unknown evidence kind 'tls.endpoints' (did you mean 'tls.endpoint'?)",
+            "1 problem(s)",
+        ],
+    },
+    Breakage {
+        name: "a rule that does not exist",
+        edit: Edit::Control {
+            from: "    rule: data.assay.tls.min_protocol",
+            to: "    rule: data.assay.tls.min_protocl",
+        },
+        expected: &[
+            "{file}:{line}: {id}: rule: ",
+            "package 'assay.tls' has no rule 'min_protocl'",
+            "1 problem(s)",
+        ],
+    },
+    Breakage {
+        name: "a rule in a package that does not exist",
+        edit: Edit::Control {
+            from: "    rule: data.assay.tls.min_protocol",
+            to: "    rule: data.assay.tlz.min_protocol",
+        },
+        expected: &[
+            "{file}:{line}: {id}: rule: ",
+            "no policy declares package 'assay.tlz'",
+        ],
+    },
+    Breakage {
+        // The message points at the `params:` line, where the edit starts.
+        name: "a param the rule does not read",
+        edit: Edit::Control {
+            from: "    params:\n      min_protocol: tls1_2\n",
+            to: "    params:\n      min_protocol: tls1_2\n      max_protocol: tls1_3\n",
+        },
+        expected: &[
+            "{file}:{line}: {id}: params: ",
+            "param 'max_protocol' is never read by the rule data.assay.tls.min_protocol",
+            "1 problem(s)",
+        ],
+    },
+    Breakage {
+        name: "a param the rule reads but the control lacks",
+        edit: Edit::Control {
+            from: "    params:\n      min_protocol: tls1_2\n",
+            to: "    params: {}\n",
+        },
+        expected: &[
+            "{file}:{line}: {id}: params: ",
+            "the rule data.assay.tls.min_protocol reads input.params.min_protocol but the control gives no default for it",
+            "1 problem(s)",
+        ],
+    },
+    Breakage {
+        name: "a malformed framework id",
+        edit: Edit::Control {
+            from: "      soc2: [CC6.7]",
+            to: "      soc2: [CC6.99]",
+        },
+        expected: &[
+            "{file}:{line}: {id}: soc2: ",
+            "'CC6.99' is not a SOC 2 Trust Services Criteria (2017) criterion id (expected CC1.1–CC9.2",
+            "1 problem(s)",
+        ],
+    },
+    Breakage {
+        name: "a Rego syntax error",
+        edit: Edit::Append {
+            file: "policies/tls.rego",
+            text: "broken_rule if { input.x == }\n",
+        },
+        expected: &[
+            "{file}: Rego does not parse",
+            "{file}:{line}:",
+            "1 problem(s)",
+        ],
+    },
+];
+
+#[test]
+fn validate_rejects_each_breakage() {
+    for b in BREAKAGES {
+        let dir = catalog_copy();
+        let (file, line) = b.edit.apply(dir.path());
+        let expected: Vec<String> = b
+            .expected
+            .iter()
+            .map(|e| {
+                e.replace("{file}", &file_in(dir.path(), file))
+                    .replace("{line}", &line.to_string())
+                    .replace("{id}", TARGET)
+            })
+            .collect();
+        validate_fails(b.name, dir.path(), &expected);
+    }
 }
 
 #[test]
@@ -302,6 +370,7 @@ fn validate_rejects_a_duplicate_id_across_files() {
     // control_block looks for the first `- id: TARGET` in tls.yaml, which is untouched.
     let tls_line = id_line(dir.path(), TARGET_FILE, TARGET);
     validate_fails(
+        "a duplicate id across files",
         dir.path(),
         &[
             format!("duplicate control id '{TARGET}'"),
@@ -325,6 +394,7 @@ fn validate_rejects_a_duplicate_id_in_one_file_at_its_own_line() {
     );
     assert_ne!(first, line);
     validate_fails(
+        "a duplicate id in one file",
         dir.path(),
         &[
             format!(
@@ -337,158 +407,6 @@ fn validate_rejects_a_duplicate_id_in_one_file_at_its_own_line() {
 }
 
 #[test]
-fn validate_rejects_an_unknown_evidence_kind() {
-    let dir = catalog_copy();
-    let line = edit_control(
-        dir.path(),
-        TARGET_FILE,
-        TARGET,
-        "    evidence: [tls.endpoint]",
-        "    evidence: [tls.endpoints]",
-    );
-    let r = validate_fails(
-        dir.path(),
-        &[
-            format!(
-                "{}:{line}: {TARGET}: evidence: ",
-                file_in(dir.path(), TARGET_FILE)
-            ),
-            "unknown evidence kind 'tls.endpoints' (did you mean 'tls.endpoint'?)".into(),
-        ],
-    );
-    assert!(r.stderr.contains("1 problem(s)"), "{}", r.stderr);
-}
-
-#[test]
-fn validate_rejects_a_rule_that_does_not_exist() {
-    let dir = catalog_copy();
-    let line = edit_control(
-        dir.path(),
-        TARGET_FILE,
-        TARGET,
-        "    rule: data.assay.tls.min_protocol",
-        "    rule: data.assay.tls.min_protocl",
-    );
-    let r = validate_fails(
-        dir.path(),
-        &[
-            format!(
-                "{}:{line}: {TARGET}: rule: ",
-                file_in(dir.path(), TARGET_FILE)
-            ),
-            "package 'assay.tls' has no rule 'min_protocl'".into(),
-        ],
-    );
-    assert!(r.stderr.contains("1 problem(s)"), "{}", r.stderr);
-}
-
-#[test]
-fn validate_rejects_a_rule_in_a_package_that_does_not_exist() {
-    let dir = catalog_copy();
-    let line = edit_control(
-        dir.path(),
-        TARGET_FILE,
-        TARGET,
-        "    rule: data.assay.tls.min_protocol",
-        "    rule: data.assay.tlz.min_protocol",
-    );
-    validate_fails(
-        dir.path(),
-        &[
-            format!(
-                "{}:{line}: {TARGET}: rule: ",
-                file_in(dir.path(), TARGET_FILE)
-            ),
-            "no policy declares package 'assay.tlz'".into(),
-        ],
-    );
-}
-
-#[test]
-fn validate_rejects_a_param_the_rule_does_not_read() {
-    let dir = catalog_copy();
-    let params = edit_control(
-        dir.path(),
-        TARGET_FILE,
-        TARGET,
-        "      min_protocol: tls1_2\n",
-        "      min_protocol: tls1_2\n      max_protocol: tls1_3\n",
-    ) - 1;
-    let r = validate_fails(
-        dir.path(),
-        &[
-            format!(
-                "{}:{params}: {TARGET}: params: ",
-                file_in(dir.path(), TARGET_FILE)
-            ),
-            "param 'max_protocol' is never read by the rule data.assay.tls.min_protocol".into(),
-        ],
-    );
-    assert!(r.stderr.contains("1 problem(s)"), "{}", r.stderr);
-}
-
-#[test]
-fn validate_rejects_a_param_the_rule_reads_but_the_control_lacks() {
-    let dir = catalog_copy();
-    let line = edit_control(
-        dir.path(),
-        TARGET_FILE,
-        TARGET,
-        "    params:\n      min_protocol: tls1_2\n",
-        "    params: {}\n",
-    );
-    let r = validate_fails(
-        dir.path(),
-        &[
-            format!("{}:{line}: {TARGET}: params: ", file_in(dir.path(), TARGET_FILE)),
-            "the rule data.assay.tls.min_protocol reads input.params.min_protocol but the control gives no default for it".into(),
-        ],
-    );
-    assert!(r.stderr.contains("1 problem(s)"), "{}", r.stderr);
-}
-
-#[test]
-fn validate_rejects_a_malformed_framework_id() {
-    let dir = catalog_copy();
-    let line = edit_control(
-        dir.path(),
-        TARGET_FILE,
-        TARGET,
-        "      soc2: [CC6.7]",
-        "      soc2: [CC6.99]",
-    );
-    let r = validate_fails(
-        dir.path(),
-        &[
-            format!("{}:{line}: {TARGET}: soc2: ", file_in(dir.path(), TARGET_FILE)),
-            "'CC6.99' is not a SOC 2 Trust Services Criteria (2017) criterion id (expected CC1.1–CC9.2".into(),
-        ],
-    );
-    assert!(r.stderr.contains("1 problem(s)"), "{}", r.stderr);
-}
-
-#[test]
-fn validate_rejects_a_rego_syntax_error() {
-    let dir = catalog_copy();
-    let path = dir.path().join("policies/tls.rego");
-    let mut text = read(&path);
-    if !text.ends_with('\n') {
-        text.push('\n');
-    }
-    let line = text.lines().count() + 1;
-    text.push_str("broken_rule if { input.x == }\n");
-    std::fs::write(&path, text).unwrap();
-    let r = validate_fails(
-        dir.path(),
-        &[
-            format!("{}: Rego does not parse", path.display()),
-            format!("{}:{line}:", path.display()),
-        ],
-    );
-    assert!(r.stderr.contains("1 problem(s)"), "{}", r.stderr);
-}
-
-#[test]
 fn a_broken_catalog_stops_other_commands_too() {
     let dir = catalog_copy();
     edit_control(
@@ -498,7 +416,7 @@ fn a_broken_catalog_stops_other_commands_too() {
         "    severity: high",
         "    severity: severe",
     );
-    let d = dir.path().to_str().unwrap();
+    let d = path_str(dir.path());
     for args in [
         vec!["catalog", "list", "--catalog", d],
         vec!["explain", TARGET, "--catalog", d],
@@ -512,25 +430,6 @@ fn a_broken_catalog_stops_other_commands_too() {
         );
         assert!(r.stdout.is_empty(), "{args:?} printed:\n{}", r.stdout);
     }
-}
-
-#[test]
-fn validate_a_missing_catalog_folder() {
-    let dir = tempfile::tempdir().unwrap();
-    let missing = dir.path().join("nope");
-    let r = run(&[
-        "catalog",
-        "validate",
-        "--catalog",
-        missing.to_str().unwrap(),
-    ]);
-    assert_eq!(r.code, 2);
-    assert!(
-        r.stderr
-            .contains(&format!("catalog folder {}: not found", missing.display())),
-        "{}",
-        r.stderr
-    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -558,9 +457,8 @@ fn footer_count(stdout: &str) -> usize {
         .rev()
         .find(|l| !l.trim().is_empty())
         .unwrap_or_default();
-    last.strip_suffix(" controls")
-        .and_then(|n| n.parse().ok())
-        .unwrap_or_else(|| panic!("no 'N controls' footer:\n{stdout}"))
+    // The footer is exactly `N controls`.
+    parse_count(last.strip_suffix(" controls").unwrap_or_default(), stdout)
 }
 
 #[test]
@@ -626,10 +524,11 @@ fn list_for_one_framework_shows_only_mapped_controls() {
 fn list_with_an_unknown_framework_is_a_usage_error() {
     let r = run(&["catalog", "list", "--framework", "hipaa"]);
     assert_eq!(r.code, 2);
-    assert!(
-        r.stderr.contains("unknown framework 'hipaa'"),
-        "{}",
-        r.stderr
+    assert_contains_all(
+        "an unknown framework",
+        "stderr",
+        &r.stderr,
+        &["unknown framework 'hipaa'"],
     );
 }
 
@@ -687,6 +586,13 @@ fn explain_a_misspelt_control_suggests_the_closest() {
 // policy test
 // ---------------------------------------------------------------------------------------
 
+/// `assay policy test DIR FLAGS…`
+fn policy_test(dir: &Path, flags: &[&str]) -> Run {
+    let mut args = vec!["policy", "test", path_str(dir)];
+    args.extend_from_slice(flags);
+    run(&args)
+}
+
 /// `(passed, failed)` from `policy tests: P passed, F failed`.
 fn test_counts(stdout: &str) -> (usize, usize) {
     let line = stdout
@@ -714,23 +620,17 @@ fn policy_test_builtin_passes() {
         "{}",
         r.stdout
     );
-    assert!(
-        r.stdout.contains("PASS data.assay.tls_test."),
-        "each test is listed:\n{}",
-        r.stdout
+    assert_contains_all(
+        "each test is listed",
+        "stdout",
+        &r.stdout,
+        &["PASS data.assay.tls_test."],
     );
 }
 
 #[test]
 fn policy_test_repo_policies_with_coverage() {
-    let dir = Path::new(ROOT).join("policies");
-    let r = run(&[
-        "policy",
-        "test",
-        dir.to_str().unwrap(),
-        "--coverage",
-        "--quiet",
-    ]);
+    let r = policy_test(&root().join("policies"), &["--coverage", "--quiet"]);
     assert_eq!(r.code, 0, "stdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
     assert!(r.stdout.contains("\ncoverage:\n"), "{}", r.stdout);
     let cov: Vec<&str> = r
@@ -775,7 +675,7 @@ fn policy_test_repo_policies_with_coverage() {
 fn write_policy_dir(files: &[(&str, &str)]) -> TempDir {
     let dir = tempfile::tempdir().unwrap();
     for (name, text) in files {
-        std::fs::write(dir.path().join(name), text).unwrap();
+        write_file(dir.path(), name, text);
     }
     dir
 }
@@ -788,7 +688,7 @@ test_guest_allowed if demo.allow with input as {\"user\": \"guest\"}\n";
 #[test]
 fn policy_test_reports_a_failing_test() {
     let dir = write_policy_dir(&[("demo.rego", DEMO_POLICY), ("demo_test.rego", DEMO_TESTS)]);
-    let r = run(&["policy", "test", dir.path().to_str().unwrap()]);
+    let r = policy_test(dir.path(), &[]);
     assert_eq!(r.code, 1, "stdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
     let test_file = dir.path().join("demo_test.rego");
     let line = DEMO_TESTS
@@ -796,18 +696,15 @@ fn policy_test_reports_a_failing_test() {
         .position(|l| l.starts_with("test_guest_allowed"))
         .unwrap()
         + 1;
-    assert!(
-        r.stdout.contains(&format!(
-            "FAIL data.demo_test.test_guest_allowed ({}:{line})",
-            test_file.display()
-        )),
-        "{}",
-        r.stdout
+    let failed = format!(
+        "FAIL data.demo_test.test_guest_allowed ({}:{line})",
+        test_file.display()
     );
-    assert!(
-        r.stdout.contains("PASS data.demo_test.test_admin_allowed"),
-        "{}",
-        r.stdout
+    assert_contains_all(
+        "a failing test",
+        "stdout",
+        &r.stdout,
+        &[failed.as_str(), "PASS data.demo_test.test_admin_allowed"],
     );
     assert_eq!(test_counts(&r.stdout), (1, 1));
 }
@@ -815,13 +712,7 @@ fn policy_test_reports_a_failing_test() {
 #[test]
 fn policy_test_run_filter_selects_tests() {
     let dir = write_policy_dir(&[("demo.rego", DEMO_POLICY), ("demo_test.rego", DEMO_TESTS)]);
-    let r = run(&[
-        "policy",
-        "test",
-        dir.path().to_str().unwrap(),
-        "--run",
-        "admin",
-    ]);
+    let r = policy_test(dir.path(), &["--run", "admin"]);
     assert_eq!(r.code, 0, "{}", r.stdout);
     assert_eq!(test_counts(&r.stdout), (1, 0));
 }
@@ -831,7 +722,7 @@ fn policy_test_with_a_rego_syntax_error() {
     let broken = format!("{DEMO_TESTS}\ntest_broken if {{ demo.allow == }}\n");
     let line = broken.lines().count();
     let dir = write_policy_dir(&[("demo.rego", DEMO_POLICY), ("demo_test.rego", &broken)]);
-    let r = run(&["policy", "test", dir.path().to_str().unwrap()]);
+    let r = policy_test(dir.path(), &[]);
     assert_eq!(r.code, 2, "stdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
     let file = dir.path().join("demo_test.rego");
     assert!(
@@ -850,161 +741,135 @@ fn policy_test_with_a_rego_syntax_error() {
 #[test]
 fn policy_test_with_no_tests() {
     let dir = tempfile::tempdir().unwrap();
-    let r = run(&["policy", "test", dir.path().to_str().unwrap()]);
+    let r = policy_test(dir.path(), &[]);
     assert_eq!(r.code, 1, "stdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
     assert!(r.stdout.contains("no tests found"), "{}", r.stdout);
 
     // Policies without any *_test.rego are no better.
     let dir = write_policy_dir(&[("demo.rego", DEMO_POLICY)]);
-    let r = run(&["policy", "test", dir.path().to_str().unwrap()]);
+    let r = policy_test(dir.path(), &[]);
     assert_eq!(r.code, 1);
     assert!(r.stdout.contains("no tests found"), "{}", r.stdout);
 }
 
+// ---------------------------------------------------------------------------------------
+// a missing folder
+// ---------------------------------------------------------------------------------------
+
+/// Commands given a folder that does not exist, and what stderr must say; `{missing}`
+/// stands for that folder.
+const MISSING_FOLDER: &[(&[&str], &str)] = &[
+    (
+        &["catalog", "validate", "--catalog", "{missing}"],
+        "catalog folder {missing}: not found",
+    ),
+    (
+        &["policy", "test", "{missing}"],
+        "{missing}: not found or not a folder",
+    ),
+];
+
 #[test]
-fn policy_test_on_a_missing_folder() {
+fn a_missing_folder_is_refused_and_named() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("nope");
-    let r = run(&["policy", "test", missing.to_str().unwrap()]);
-    assert_eq!(r.code, 2);
-    assert!(
-        r.stderr
-            .contains(&format!("{}: not found or not a folder", missing.display())),
-        "{}",
-        r.stderr
-    );
+    let missing = path_str(&missing);
+    for (args, expected) in MISSING_FOLDER {
+        let args: Vec<&str> = args
+            .iter()
+            .map(|&a| if a == "{missing}" { missing } else { a })
+            .collect();
+        let r = run(&args);
+        assert_eq!(r.code, 2, "{args:?}\n{}", r.stderr);
+        let expected = expected.replace("{missing}", missing);
+        assert_contains_all(&format!("{args:?}"), "stderr", &r.stderr, &[expected]);
+    }
 }
 
 // ---------------------------------------------------------------------------------------
 // bad flags
 // ---------------------------------------------------------------------------------------
 
-/// Exit 2, nothing on stdout, one error message on stderr that contains `needle`.
-fn usage_error(args: &[&str], needle: &str) {
-    let r = run(args);
-    assert_eq!(
-        r.code, 2,
-        "{args:?}\nstdout:\n{}\nstderr:\n{}",
-        r.stdout, r.stderr
-    );
-    assert!(
-        r.stdout.is_empty(),
-        "{args:?} printed to stdout:\n{}",
-        r.stdout
-    );
-    assert!(
-        r.stderr.contains(needle),
-        "{args:?}: stderr lacks {needle:?}:\n{}",
-        r.stderr
-    );
-    let errors = r.stderr.lines().filter(|l| l.contains("error")).count();
-    assert_eq!(
-        errors, 1,
-        "{args:?}: expected one error message:\n{}",
-        r.stderr
-    );
-}
-
-fn evidence_dir() -> (TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let ev = dir.path().join("ev");
-    std::fs::create_dir(&ev).unwrap();
-    (dir, ev)
-}
-
-#[test]
-fn unknown_subcommand() {
-    usage_error(&["frobnicate"], "unrecognized subcommand 'frobnicate'");
-    usage_error(
+/// Command lines that must be refused as usage errors: exit 2, nothing on stdout, one
+/// error message on stderr that contains the second text. `{ev}` stands for an empty
+/// evidence folder.
+const USAGE_ERRORS: &[(&[&str], &str)] = &[
+    (&["frobnicate"], "unrecognized subcommand 'frobnicate'"),
+    (
         &["catalog", "frobnicate"],
         "unrecognized subcommand 'frobnicate'",
-    );
-}
-
-#[test]
-fn unknown_format() {
-    let (_d, ev) = evidence_dir();
-    usage_error(
-        &[
-            "check",
-            "--evidence",
-            ev.to_str().unwrap(),
-            "--format",
-            "nope",
-        ],
+    ),
+    (
+        &["check", "--evidence", "{ev}", "--format", "nope"],
         "unknown format 'nope' (expected table, json, junit, sarif or markdown)",
-    );
-    usage_error(
+    ),
+    (
         &["report", "results.json", "--format", "nope"],
         "unknown format 'nope'",
-    );
-}
-
-#[test]
-fn unknown_fail_on_severity() {
-    let (_d, ev) = evidence_dir();
-    usage_error(
-        &[
-            "check",
-            "--evidence",
-            ev.to_str().unwrap(),
-            "--fail-on",
-            "severe",
-        ],
+    ),
+    (
+        &["check", "--evidence", "{ev}", "--fail-on", "severe"],
         "unknown severity 'severe' (expected info, low, medium, high, critical or none)",
-    );
-}
-
-#[test]
-fn bare_date_for_now() {
-    let (_d, ev) = evidence_dir();
-    usage_error(
-        &[
-            "check",
-            "--evidence",
-            ev.to_str().unwrap(),
-            "--now",
-            "2026-12-31",
-        ],
+    ),
+    (
+        &["check", "--evidence", "{ev}", "--now", "2026-12-31"],
         "--now: '2026-12-31' is not an RFC 3339 instant with offset",
-    );
-    usage_error(
+    ),
+    (
         &["report", "results.json", "--now", "2026-12-31"],
         "--now: '2026-12-31' is not an RFC 3339 instant",
-    );
-    usage_error(
+    ),
+    (
         &[
             "check",
             "--evidence",
-            ev.to_str().unwrap(),
+            "{ev}",
             "--now",
             "2026-12-31T00:00:00",
         ],
         "is not an RFC 3339 instant with offset",
-    );
-}
+    ),
+    (
+        &["check", "--evidence", "{ev}", "--write", "junit.xml"],
+        "--write junit.xml: expected FORMAT=PATH",
+    ),
+    (
+        &["check", "--evidence", "{ev}", "--write", "xml=out.xml"],
+        "unknown format 'xml'",
+    ),
+];
 
 #[test]
-fn malformed_write_flag() {
-    let (_d, ev) = evidence_dir();
-    usage_error(
-        &[
-            "check",
-            "--evidence",
-            ev.to_str().unwrap(),
-            "--write",
-            "junit.xml",
-        ],
-        "--write junit.xml: expected FORMAT=PATH",
-    );
-    usage_error(
-        &[
-            "check",
-            "--evidence",
-            ev.to_str().unwrap(),
-            "--write",
-            "xml=out.xml",
-        ],
-        "unknown format 'xml'",
-    );
+fn bad_flags_are_usage_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let ev = dir.path().join("ev");
+    std::fs::create_dir(&ev).unwrap();
+    for (args, needle) in USAGE_ERRORS {
+        let args: Vec<&str> = args
+            .iter()
+            .map(|&a| if a == "{ev}" { path_str(&ev) } else { a })
+            .collect();
+        let r = run(&args);
+        assert_eq!(
+            r.code, 2,
+            "{args:?}\nstdout:\n{}\nstderr:\n{}",
+            r.stdout, r.stderr
+        );
+        assert!(
+            r.stdout.is_empty(),
+            "{args:?} printed to stdout:\n{}",
+            r.stdout
+        );
+        assert!(
+            r.stderr.contains(needle),
+            "{args:?}: stderr lacks {needle:?}:\n{}",
+            r.stderr
+        );
+        let errors = r.stderr.lines().filter(|l| l.contains("error")).count();
+        assert_eq!(
+            errors, 1,
+            "{args:?}: expected one error message:\n{}",
+            r.stderr
+        );
+    }
 }

@@ -5,83 +5,14 @@
 //! the file and what is wrong, and leave the target folder byte-for-byte as it was (or
 //! not create it). Verify must notice every change made behind assay's back.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
+use common::{assert_contains_all, path_str, run, tls_doc, write_file, Run};
 use serde_json::{json, Value};
 use tempfile::TempDir;
-
-fn assay() -> Command {
-    let mut cmd = Command::cargo_bin("assay").expect("the assay binary is built");
-    cmd.env("NO_COLOR", "1");
-    cmd
-}
-
-/// What a finished command printed.
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(args: &[&str]) -> Run {
-    let out = assay().args(args).output().expect("assay runs");
-    let r = Run {
-        code: out.status.code().expect("exited with a code, not a signal"),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    };
-    assert!(
-        !r.stderr.contains("panicked"),
-        "assay panicked:\n{}",
-        r.stderr
-    );
-    r
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().expect("temp paths are UTF-8")
-}
-
-/// A valid `tls.endpoint` document (see schemas/evidence/tls.endpoint.schema.json).
-fn tls_doc(host: &str) -> Value {
-    json!({
-        "schema": "assay.evidence/v1",
-        "kind": "tls.endpoint",
-        "subject": format!("{host}:443"),
-        "collected_at": "2026-11-25T03:00:00Z",
-        "collector": { "name": "assay-tls", "version": "0.1.0" },
-        "source": "probe",
-        "body": {
-            "host": host,
-            "port": 443,
-            "address": "192.0.2.10",
-            "protocols": { "ssl3": false, "tls1_0": false, "tls1_1": false, "tls1_2": true, "tls1_3": true },
-            "cipher_suites": [
-                { "name": "TLS_AES_128_GCM_SHA256", "protocol": "tls1_3", "kx": "ECDHE", "forward_secrecy": true, "aead": true, "bits": 128 },
-                { "name": "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "protocol": "tls1_2", "kx": "ECDHE", "forward_secrecy": true, "aead": true, "bits": 256 }
-            ],
-            "dh_bits": null,
-            "certificate": {
-                "subject": format!("CN={host}"),
-                "sans": [host],
-                "issuer": "CN=R11, O=Let's Encrypt, C=US",
-                "not_before": "2026-10-01T00:00:00Z",
-                "not_after": "2026-12-30T00:00:00Z",
-                "key_type": "EC",
-                "key_bits": 256,
-                "signature_algorithm": "sha256WithRSAEncryption",
-                "trusted": true,
-                "hostname_match": true,
-                "chain_complete": true,
-                "self_signed": false
-            },
-            "grade": { "grade": "A", "score": 92, "caps": [] },
-            "hsts": { "max_age": 31536000, "include_subdomains": true, "preload": false }
-        }
-    })
-}
 
 /// A valid `backup.snapshots` document, collected at a non-UTC offset.
 fn backup_doc() -> Value {
@@ -125,9 +56,7 @@ impl Scratch {
 
     /// Writes `text` to `rel` and returns its path.
     fn write(&self, rel: &str, text: &str) -> PathBuf {
-        let p = self.path(rel);
-        std::fs::write(&p, text).unwrap();
-        p
+        write_file(self.dir.path(), rel, text)
     }
 
     /// Writes a document as pretty JSON.
@@ -154,8 +83,8 @@ impl Scratch {
 
 fn import<P: AsRef<Path>>(files: &[P], into: &Path) -> Run {
     let mut args = vec!["evidence", "import"];
-    args.extend(files.iter().map(|p| s(p.as_ref())));
-    args.extend(["--into", s(into)]);
+    args.extend(files.iter().map(|p| path_str(p.as_ref())));
+    args.extend(["--into", path_str(into)]);
     run(&args)
 }
 
@@ -197,20 +126,25 @@ fn manifest_path(ev: &Path, kind: &str) -> String {
         .to_string()
 }
 
-/// Imports `bad` (with any `good` files before it) into a fresh folder and into a folder
-/// that already holds documents; both must be refused with exit 2, name every `expected`
-/// fragment, say nothing was imported, and leave the disk untouched.
-fn assert_rejected<P: AsRef<Path>>(sc: &Scratch, files: &[P], expected: &[String]) -> String {
+/// Imports `files` into a fresh folder and into a folder that already holds documents;
+/// both must be refused with exit 2, name every `expected` fragment, say nothing was
+/// imported, and leave the disk untouched. `case` names the input in failure messages.
+fn assert_rejected<P: AsRef<Path>>(
+    case: &str,
+    sc: &Scratch,
+    files: &[P],
+    expected: &[String],
+) -> String {
     let fresh = sc.path("fresh-ev");
     let r = import(files, &fresh);
     assert_eq!(
         r.code, 2,
-        "fresh folder: expected exit 2\nstdout:\n{}\nstderr:\n{}",
+        "{case}: fresh folder: expected exit 2\nstdout:\n{}\nstderr:\n{}",
         r.stdout, r.stderr
     );
     assert!(
         !fresh.exists(),
-        "a refused import created {}",
+        "{case}: a refused import created {}",
         fresh.display()
     );
 
@@ -219,22 +153,24 @@ fn assert_rejected<P: AsRef<Path>>(sc: &Scratch, files: &[P], expected: &[String
     let r2 = import(files, &ev);
     assert_eq!(
         r2.code, 2,
-        "existing folder: expected exit 2\nstdout:\n{}\nstderr:\n{}",
+        "{case}: existing folder: expected exit 2\nstdout:\n{}\nstderr:\n{}",
         r2.stdout, r2.stderr
     );
-    assert_eq!(snapshot(&ev), before, "a refused import changed the folder");
+    assert_eq!(
+        snapshot(&ev),
+        before,
+        "{case}: a refused import changed the folder"
+    );
     std::fs::remove_dir_all(&ev).unwrap();
 
     for r in [&r, &r2] {
-        for e in expected {
-            assert!(
-                r.stderr.contains(e.as_str()),
-                "stderr lacks {e:?}:\n{}",
-                r.stderr
-            );
-        }
-        assert!(r.stderr.contains("nothing was imported"), "{}", r.stderr);
-        assert!(!r.stdout.contains("added"), "{}", r.stdout);
+        assert_contains_all(case, "stderr", &r.stderr, expected);
+        assert!(
+            r.stderr.contains("nothing was imported"),
+            "{case}: {}",
+            r.stderr
+        );
+        assert!(!r.stdout.contains("added"), "{case}: {}", r.stdout);
     }
     r.stderr
 }
@@ -354,7 +290,7 @@ fn importing_with_a_hash_given_and_as_an_array() {
 fn list_shows_the_documents() {
     let sc = Scratch::new();
     let ev = sc.populated("ev");
-    let r = run(&["evidence", "list", s(&ev)]);
+    let r = run(&["evidence", "list", path_str(&ev)]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     for expected in [
         "tls.endpoint",
@@ -373,7 +309,13 @@ fn list_shows_the_documents() {
     let tls_path = manifest_path(&ev, "tls.endpoint");
     assert!(r.stdout.contains(&tls_path), "{}", r.stdout);
 
-    let r = run(&["evidence", "list", s(&ev), "--kind", "backup.snapshots"]);
+    let r = run(&[
+        "evidence",
+        "list",
+        path_str(&ev),
+        "--kind",
+        "backup.snapshots",
+    ]);
     assert_eq!(r.code, 0);
     assert!(r.stdout.contains("1 document(s)"), "{}", r.stdout);
     assert!(
@@ -387,7 +329,7 @@ fn list_shows_the_documents() {
 fn verify_a_clean_folder() {
     let sc = Scratch::new();
     let ev = sc.populated("ev");
-    let r = run(&["evidence", "verify", s(&ev)]);
+    let r = run(&["evidence", "verify", path_str(&ev)]);
     assert_eq!(r.code, 0, "stdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
     assert!(
         r.stdout.contains("2 document(s) verified, 0 problem(s)"),
@@ -401,169 +343,210 @@ fn verify_a_clean_folder() {
 // import: invalid input is refused and nothing is written
 // ---------------------------------------------------------------------------------------
 
-#[test]
-fn import_refuses_a_json_syntax_error() {
-    let sc = Scratch::new();
-    // Line 3 starts a new key without a comma after line 2.
-    let bad = sc.write(
-        "bad.json",
-        "{\n  \"schema\": \"assay.evidence/v1\"\n  \"kind\": \"tls.endpoint\",\n  \"subject\": \"x:443\"\n}\n",
-    );
-    assert_rejected(
-        &sc,
-        &[&bad],
-        &[
-            format!("{}:3:3: ", bad.display()),
-            "expected `,` or `}`".into(),
-        ],
-    );
+/// An input file `evidence import` must refuse, and what it must say.
+struct Refused {
+    name: &'static str,
+    input: Input,
+    /// Fragments stderr must hold. `{file}` stands for the input file's path and `{line}`
+    /// for the 1-based line of `line_of` in it.
+    expected: &'static [&'static str],
+    line_of: Option<&'static str>,
 }
 
-#[test]
-fn import_refuses_a_body_that_violates_the_schema() {
-    let sc = Scratch::new();
-    let mut doc = tls_doc("app.example.com");
-    doc["body"]["protocols"]
-        .as_object_mut()
-        .unwrap()
-        .remove("ssl3");
-    let bad = sc.doc("bad.json", &doc);
-    assert_rejected(
-        &sc,
-        &[&bad],
-        &[
-            format!(
-                "{} (tls.endpoint app.example.com:443): /body/protocols: ",
-                bad.display()
-            ),
-            "\"ssl3\" is a required property".into(),
-        ],
-    );
-
-    let mut doc = tls_doc("app.example.com");
-    doc["body"]["protocols"]["tls1_3"] = json!("yes");
-    let bad = sc.doc("bad2.json", &doc);
-    assert_rejected(
-        &sc,
-        &[bad],
-        &["/body/protocols/tls1_3: \"yes\" is not of type \"boolean\"".into()],
-    );
-
-    let mut doc = backup_doc();
-    doc["body"].as_object_mut().unwrap().remove("encrypted");
-    let bad = sc.doc("bad3.json", &doc);
-    assert_rejected(
-        &sc,
-        &[bad],
-        &["/body: \"encrypted\" is a required property".into()],
-    );
+enum Input {
+    /// These bytes, as they are.
+    Text(&'static str),
+    /// A valid document changed by `edit`, written as pretty JSON.
+    Doc {
+        valid: fn() -> Value,
+        edit: fn(&mut Value),
+    },
 }
 
-#[test]
-fn import_refuses_an_unknown_kind() {
-    let sc = Scratch::new();
-    let mut doc = tls_doc("app.example.com");
-    doc["kind"] = json!("tls.endpoints");
-    let bad = sc.doc("bad.json", &doc);
-    assert_rejected(
-        &sc,
-        &[&bad],
-        &[
-            bad.display().to_string(),
-            "unknown evidence kind 'tls.endpoints' (known: ".into(),
-            "backup.snapshots".into(),
-        ],
-    );
-}
-
-#[test]
-fn import_refuses_an_unknown_envelope_field() {
-    let sc = Scratch::new();
-    let mut doc = tls_doc("app.example.com");
-    doc["collected"] = json!("2026-11-25T03:00:00Z");
-    let text = serde_json::to_string_pretty(&doc).unwrap();
-    let line = text
-        .lines()
-        .position(|l| l.contains("\"collected\":"))
-        .unwrap()
-        + 1;
-    let bad = sc.write("bad.json", &text);
-    assert_rejected(
-        &sc,
-        &[&bad],
-        &[
-            format!("{}:{line}:", bad.display()),
-            "unknown field `collected`, expected one of".into(),
-        ],
-    );
-}
-
-#[test]
-fn import_refuses_a_bad_source() {
-    let sc = Scratch::new();
-    for source in ["scanner", "import:", "Import:testssl"] {
-        let mut doc = tls_doc("app.example.com");
-        doc["source"] = json!(source);
-        let bad = sc.doc("bad.json", &doc);
-        assert_rejected(
-            &sc,
-            &[&bad],
-            &[format!(
-                "{}: source: '{source}' is not one of probe, manual or import:<tool>",
-                bad.display()
-            )],
-        );
+impl Input {
+    fn text(&self) -> String {
+        match self {
+            Input::Text(t) => t.to_string(),
+            Input::Doc { valid, edit } => {
+                let mut doc = valid();
+                edit(&mut doc);
+                serde_json::to_string_pretty(&doc).unwrap() + "\n"
+            }
+        }
     }
 }
 
-#[test]
-fn import_refuses_a_bare_date() {
-    let sc = Scratch::new();
-    let mut doc = tls_doc("app.example.com");
-    doc["collected_at"] = json!("2026-11-25");
-    let text = serde_json::to_string_pretty(&doc).unwrap();
-    let line = text
-        .lines()
-        .position(|l| l.contains("\"collected_at\":"))
-        .unwrap()
-        + 1;
-    let bad = sc.write("bad.json", &text);
-    assert_rejected(
-        &sc,
-        &[&bad],
-        &[
-            format!("{}:{line}:", bad.display()),
-            "'2026-11-25' is not an RFC 3339 instant with offset".into(),
-        ],
-    );
+fn app_tls() -> Value {
+    tls_doc("app.example.com")
 }
 
-#[test]
-fn import_refuses_a_wrong_sha256() {
-    let sc = Scratch::new();
-    let mut doc = tls_doc("app.example.com");
-    doc["sha256"] = json!("0".repeat(64));
-    let bad = sc.doc("bad.json", &doc);
-    assert_rejected(
-        &sc,
-        &[&bad],
-        &[
-            format!(
-                "{}: sha256: the body does not match its hash",
-                bad.display()
-            ),
-            format!("given {}", "0".repeat(64)),
+/// Each input is imported on its own; adding a case is adding a row.
+const REFUSED: &[Refused] = &[
+    Refused {
+        name: "a JSON syntax error",
+        // Line 3 starts a new key without a comma after line 2.
+        input: Input::Text(
+            "{\n  \"schema\": \"assay.evidence/v1\"\n  \"kind\": \"tls.endpoint\",\n  \"subject\": \"x:443\"\n}\n",
+        ),
+        expected: &["{file}:3:3: ", "expected `,` or `}`"],
+        line_of: None,
+    },
+    Refused {
+        name: "a body without a required property",
+        input: Input::Doc {
+            valid: app_tls,
+            edit: |d| {
+                d["body"]["protocols"]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("ssl3");
+            },
+        },
+        expected: &[
+            "{file} (tls.endpoint app.example.com:443): /body/protocols: ",
+            "\"ssl3\" is a required property",
         ],
-    );
+        line_of: None,
+    },
+    Refused {
+        name: "a body value of the wrong type",
+        input: Input::Doc {
+            valid: app_tls,
+            edit: |d| d["body"]["protocols"]["tls1_3"] = json!("yes"),
+        },
+        expected: &["/body/protocols/tls1_3: \"yes\" is not of type \"boolean\""],
+        line_of: None,
+    },
+    Refused {
+        name: "a backup body without a required property",
+        input: Input::Doc {
+            valid: backup_doc,
+            edit: |d| {
+                d["body"].as_object_mut().unwrap().remove("encrypted");
+            },
+        },
+        expected: &["/body: \"encrypted\" is a required property"],
+        line_of: None,
+    },
+    Refused {
+        name: "an unknown kind",
+        input: Input::Doc {
+            valid: app_tls,
+            edit: |d| d["kind"] = json!("tls.endpoints"),
+        },
+        expected: &[
+            "{file}",
+            "unknown evidence kind 'tls.endpoints' (known: ",
+            "backup.snapshots",
+        ],
+        line_of: None,
+    },
+    Refused {
+        name: "an unknown envelope field",
+        input: Input::Doc {
+            valid: app_tls,
+            edit: |d| d["collected"] = json!("2026-11-25T03:00:00Z"),
+        },
+        expected: &[
+            "{file}:{line}:",
+            "unknown field `collected`, expected one of",
+        ],
+        line_of: Some("\"collected\":"),
+    },
+    Refused {
+        name: "a source that is no source",
+        input: Input::Doc {
+            valid: app_tls,
+            edit: |d| d["source"] = json!("scanner"),
+        },
+        expected: &["{file}: source: 'scanner' is not one of probe, manual or import:<tool>"],
+        line_of: None,
+    },
+    Refused {
+        name: "an import source without a tool",
+        input: Input::Doc {
+            valid: app_tls,
+            edit: |d| d["source"] = json!("import:"),
+        },
+        expected: &["{file}: source: 'import:' is not one of probe, manual or import:<tool>"],
+        line_of: None,
+    },
+    Refused {
+        name: "an import source in capitals",
+        input: Input::Doc {
+            valid: app_tls,
+            edit: |d| d["source"] = json!("Import:testssl"),
+        },
+        expected: &[
+            "{file}: source: 'Import:testssl' is not one of probe, manual or import:<tool>",
+        ],
+        line_of: None,
+    },
+    Refused {
+        name: "a bare date",
+        input: Input::Doc {
+            valid: app_tls,
+            edit: |d| d["collected_at"] = json!("2026-11-25"),
+        },
+        expected: &[
+            "{file}:{line}:",
+            "'2026-11-25' is not an RFC 3339 instant with offset",
+        ],
+        line_of: Some("\"collected_at\":"),
+    },
+    Refused {
+        name: "a wrong sha256",
+        input: Input::Doc {
+            valid: app_tls,
+            edit: |d| d["sha256"] = json!("0".repeat(64)),
+        },
+        expected: &[
+            "{file}: sha256: the body does not match its hash",
+            "given 0000000000000000000000000000000000000000000000000000000000000000",
+        ],
+        line_of: None,
+    },
+    Refused {
+        name: "a malformed sha256",
+        input: Input::Doc {
+            valid: app_tls,
+            edit: |d| d["sha256"] = json!("ABC"),
+        },
+        expected: &["sha256: must be 64 lowercase hex digits"],
+        line_of: None,
+    },
+];
 
-    let mut doc = tls_doc("app.example.com");
-    doc["sha256"] = json!("ABC");
-    let bad = sc.doc("bad2.json", &doc);
-    assert_rejected(
-        &sc,
-        &[bad],
-        &["sha256: must be 64 lowercase hex digits".into()],
-    );
+#[test]
+fn import_refuses_each_invalid_input() {
+    for case in REFUSED {
+        let sc = Scratch::new();
+        let text = case.input.text();
+        let bad = sc.write("bad.json", &text);
+        let line = case.line_of.map(|key| {
+            text.lines()
+                .position(|l| l.contains(key))
+                .unwrap_or_else(|| panic!("{}: no {key} in the input", case.name))
+                + 1
+        });
+        let expected: Vec<String> = case
+            .expected
+            .iter()
+            .map(|e| {
+                let e = e.replace("{file}", &bad.display().to_string());
+                match line {
+                    Some(n) => e.replace("{line}", &n.to_string()),
+                    None => e,
+                }
+            })
+            .collect();
+        assert!(
+            line.is_some() || expected.iter().all(|e| !e.contains("{line}")),
+            "{}: {{line}} without line_of",
+            case.name
+        );
+        assert_rejected(case.name, &sc, &[&bad], &expected);
+    }
 }
 
 #[test]
@@ -575,6 +558,7 @@ fn one_bad_document_among_good_ones_imports_nothing() {
     let mut files = sc.good_inputs();
     files.insert(1, bad.clone());
     let stderr = assert_rejected(
+        "one bad file among good ones",
         &sc,
         &files,
         &[format!(
@@ -584,7 +568,7 @@ fn one_bad_document_among_good_ones_imports_nothing() {
     );
     for good in sc.good_inputs() {
         assert!(
-            !stderr.contains(s(&good)),
+            !stderr.contains(path_str(&good)),
             "a valid file is blamed:\n{stderr}"
         );
     }
@@ -592,6 +576,7 @@ fn one_bad_document_among_good_ones_imports_nothing() {
     // The same inside one array file: the message says which document.
     let arr = sc.doc("array.json", &json!([tls_doc("app.example.com"), doc]));
     assert_rejected(
+        "one bad document in an array file",
         &sc,
         &[&arr],
         &[format!(
@@ -627,45 +612,73 @@ fn import_refuses_a_different_document_for_a_stored_one() {
 // ---------------------------------------------------------------------------------------
 
 fn verify(ev: &Path) -> Run {
-    run(&["evidence", "verify", s(ev)])
+    run(&["evidence", "verify", path_str(ev)])
 }
 
-#[test]
-fn verify_detects_an_edited_document() {
-    let sc = Scratch::new();
-    let ev = sc.populated("ev");
-    let rel = manifest_path(&ev, "tls.endpoint");
-    let file = ev.join(&rel);
-    let text = std::fs::read_to_string(&file).unwrap();
-    assert_eq!(text.matches("\"port\": 443").count(), 1);
-    std::fs::write(&file, text.replace("\"port\": 443", "\"port\": 444")).unwrap();
-    let r = verify(&ev);
-    assert_eq!(r.code, 1, "stdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
-    assert!(
-        r.stdout
-            .contains(&format!("FAIL {rel}: document was edited")),
-        "{}",
-        r.stdout
-    );
-    assert!(
-        r.stdout.contains("1 document(s) verified, 1 problem(s)"),
-        "{}",
-        r.stdout
-    );
+/// A change made behind assay's back, and what `evidence verify` must then print.
+struct Tamper {
+    name: &'static str,
+    /// Changes the evidence folder holding the two valid documents; returns the path,
+    /// relative to the folder, of the file it touched.
+    tamper: fn(&Path) -> String,
+    /// Fragments stdout must hold; `{rel}` stands for the path `tamper` returned.
+    expected: &'static [&'static str],
 }
 
-#[test]
-fn verify_detects_an_edit_even_when_the_file_hash_is_updated() {
-    let sc = Scratch::new();
-    let ev = sc.populated("ev");
-    let rel = manifest_path(&ev, "backup.snapshots");
-    let file = ev.join(&rel);
+/// Each change is made to a fresh folder; adding a case is adding a row.
+const TAMPERS: &[Tamper] = &[
+    Tamper {
+        name: "an edited document",
+        tamper: edit_a_document,
+        expected: &[
+            "FAIL {rel}: document was edited",
+            "1 document(s) verified, 1 problem(s)",
+        ],
+    },
+    Tamper {
+        name: "an edit with the file hash updated",
+        tamper: edit_a_document_and_its_file_hash,
+        expected: &["FAIL {rel}: document body does not match its sha256"],
+    },
+    Tamper {
+        name: "a deleted document",
+        tamper: delete_a_document,
+        expected: &[
+            "FAIL {rel}: document is missing",
+            "1 document(s) verified, 1 problem(s)",
+        ],
+    },
+    Tamper {
+        name: "an extra file",
+        tamper: add_a_file,
+        expected: &[
+            "FAIL {rel}: document is not in the manifest",
+            "2 document(s) verified, 1 problem(s)",
+        ],
+    },
+];
+
+/// Replaces the one occurrence of `from` in the stored document at `rel` with `to`.
+fn replace_once(ev: &Path, rel: &str, from: &str, to: &str) -> String {
+    let file = ev.join(rel);
     let text = std::fs::read_to_string(&file).unwrap();
-    assert_eq!(text.matches("\"encrypted\": true").count(), 1);
-    let edited = text.replace("\"encrypted\": true", "\"encrypted\": false");
+    assert_eq!(text.matches(from).count(), 1, "{from} in {rel}");
+    let edited = text.replace(from, to);
     std::fs::write(&file, &edited).unwrap();
+    edited
+}
+
+fn edit_a_document(ev: &Path) -> String {
+    let rel = manifest_path(ev, "tls.endpoint");
+    replace_once(ev, &rel, "\"port\": 443", "\"port\": 444");
+    rel
+}
+
+fn edit_a_document_and_its_file_hash(ev: &Path) -> String {
+    let rel = manifest_path(ev, "backup.snapshots");
+    let edited = replace_once(ev, &rel, "\"encrypted\": true", "\"encrypted\": false");
     // Also patch the manifest's file hash, as a careless "fix" would.
-    let mut m = manifest(&ev);
+    let mut m = manifest(ev);
     let new_hash: String = {
         use sha2::Digest as _;
         sha2::Sha256::digest(edited.as_bytes())
@@ -683,61 +696,45 @@ fn verify_detects_an_edit_even_when_the_file_hash_is_updated() {
         serde_json::to_string_pretty(&m).unwrap(),
     )
     .unwrap();
-    let r = verify(&ev);
-    assert_eq!(r.code, 1, "stdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
-    assert!(
-        r.stdout.contains(&format!(
-            "FAIL {rel}: document body does not match its sha256"
-        )),
-        "{}",
-        r.stdout
-    );
+    rel
 }
 
-#[test]
-fn verify_detects_a_deleted_document() {
-    let sc = Scratch::new();
-    let ev = sc.populated("ev");
-    let rel = manifest_path(&ev, "backup.snapshots");
+fn delete_a_document(ev: &Path) -> String {
+    let rel = manifest_path(ev, "backup.snapshots");
     std::fs::remove_file(ev.join(&rel)).unwrap();
-    let r = verify(&ev);
-    assert_eq!(r.code, 1, "stdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
-    assert!(
-        r.stdout
-            .contains(&format!("FAIL {rel}: document is missing")),
-        "{}",
-        r.stdout
-    );
-    assert!(
-        r.stdout.contains("1 document(s) verified, 1 problem(s)"),
-        "{}",
-        r.stdout
-    );
+    rel
 }
 
-#[test]
-fn verify_detects_an_extra_file() {
-    let sc = Scratch::new();
-    let ev = sc.populated("ev");
-    // A valid document copied in by hand, not imported.
+/// A valid document copied in by hand, not imported.
+fn add_a_file(ev: &Path) -> String {
+    let rel = "tls.endpoint/extra.json";
     std::fs::write(
-        ev.join("tls.endpoint/extra.json"),
+        ev.join(rel),
         serde_json::to_string_pretty(&tls_doc("x.example.com")).unwrap(),
     )
     .unwrap();
-    let r = verify(&ev);
-    assert_eq!(r.code, 1, "stdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
-    assert!(
-        r.stdout
-            .contains("FAIL tls.endpoint/extra.json: document is not in the manifest"),
-        "{}",
-        r.stdout
-    );
-    assert!(
-        r.stdout.contains("2 document(s) verified, 1 problem(s)"),
-        "{}",
-        r.stdout
-    );
+    rel.to_string()
+}
+
+#[test]
+fn verify_detects_each_change() {
+    for case in TAMPERS {
+        let sc = Scratch::new();
+        let ev = sc.populated("ev");
+        let rel = (case.tamper)(&ev);
+        let r = verify(&ev);
+        assert_eq!(
+            r.code, 1,
+            "{}: expected exit 1\nstdout:\n{}\nstderr:\n{}",
+            case.name, r.stdout, r.stderr
+        );
+        let expected: Vec<String> = case
+            .expected
+            .iter()
+            .map(|e| e.replace("{rel}", &rel))
+            .collect();
+        assert_contains_all(case.name, "stdout", &r.stdout, &expected);
+    }
 }
 
 #[test]
@@ -746,14 +743,11 @@ fn verify_a_missing_folder() {
     let missing = sc.path("nope");
     let r = verify(&missing);
     assert_eq!(r.code, 2);
-    assert!(
-        r.stderr.contains(&format!(
-            "evidence folder {}: not found or not a folder",
-            missing.display()
-        )),
-        "{}",
-        r.stderr
+    let expected = format!(
+        "evidence folder {}: not found or not a folder",
+        missing.display()
     );
+    assert_contains_all("a missing folder", "stderr", &r.stderr, &[expected]);
     assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
 }
 
@@ -768,19 +762,17 @@ fn verify_a_folder_without_manifest() {
     )
     .unwrap();
     for args in [
-        vec!["evidence", "verify", s(&dir)],
-        vec!["evidence", "list", s(&dir)],
+        vec!["evidence", "verify", path_str(&dir)],
+        vec!["evidence", "list", path_str(&dir)],
     ] {
         let r = run(&args);
         assert_eq!(r.code, 2, "{args:?}");
-        assert!(r.stderr.contains("no manifest.json"), "{}", r.stderr);
-        assert!(
-            r.stderr.contains(&format!(
-                "assay evidence import FILE… --into {}",
-                dir.display()
-            )),
-            "hint to import:\n{}",
-            r.stderr
+        let hint = format!("assay evidence import FILE… --into {}", dir.display());
+        assert_contains_all(
+            &format!("{args:?} without manifest, with a hint to import"),
+            "stderr",
+            &r.stderr,
+            &["no manifest.json", &hint],
         );
     }
 }

@@ -478,6 +478,9 @@ mod tests {
                 }
             }
         }
-        assert!(missing.is_empty(), "criteria without a title for the framework view: {missing:?}");
+        assert!(
+            missing.is_empty(),
+            "criteria without a title for the framework view: {missing:?}"
+        );
     }
 }
