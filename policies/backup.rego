@@ -11,7 +11,7 @@ import data.assay.lib
 recent contains f if {
 	max_hours := input.params.max_age_hours
 	some d in lib.docs("backup.snapshots")
-	f := recent_finding(d, max_hours)
+	f := recent_finding(d, max_hours, snapshot_order(d))
 }
 
 # encrypted: the repository encrypts its snapshots.
@@ -37,7 +37,7 @@ encrypted contains lib.unknown(d.subject, "the evidence does not say whether the
 restore_tested contains f if {
 	max_days := input.params.max_days_since_test
 	some d in lib.docs("backup.snapshots")
-	f := restore_finding(d, max_days)
+	f := restore_finding(d, max_days, test_order(d))
 }
 
 # retention: snapshots are kept at least params.min_retention_days days. Shown by any of:
@@ -46,7 +46,7 @@ restore_tested contains f if {
 retention contains f if {
 	min_days := input.params.min_retention_days
 	some d in lib.docs("backup.snapshots")
-	f := retention_finding(d, min_days)
+	f := retention_finding(d, min_days, snapshot_order(d))
 }
 
 # --- helpers -----------------------------------------------------------------
@@ -87,67 +87,59 @@ restore_tests(d) := d.body.restore_tests if {
 	is_array(d.body.restore_tests)
 } else := []
 
-# dated_snapshots are the snapshots with a readable time, oldest first.
-dated_snapshots(d) := [s |
-	some t in sort({time.parse_rfc3339_ns(x.time) | some x in snapshots(d); valid_time(x.time)})
-	some s in snapshots(d)
+# snapshot_order is [time in ns, index] of every snapshot with a readable time, sorted:
+# the snapshots oldest first, equal times in input order. Each time is checked and
+# parsed once per document; the rules pass the order to the helpers below.
+snapshot_order(d) := sort([[time.parse_rfc3339_ns(s.time), i] |
+	some i, s in snapshots(d)
 	valid_time(s.time)
-	time.parse_rfc3339_ns(s.time) == t
-]
+])
 
-undated_count(d) := count([s | some s in snapshots(d); not valid_time(s.time)])
+# undated_count is the number of snapshots without a readable time.
+undated_count(d, order) := count(snapshots(d)) - count(order)
 
-newest_snapshot(d) := s if {
-	snaps := dated_snapshots(d)
-	count(snaps) > 0
-	s := snaps[count(snaps) - 1]
-}
+newest_snapshot(d, order) := snapshots(d)[order[count(order) - 1][1]] if count(order) > 0
 
-oldest_snapshot(d) := dated_snapshots(d)[0]
+oldest_snapshot(d, order) := snapshots(d)[order[0][1]] if count(order) > 0
 
-recent_finding(d, max_hours) := lib.unknown(d.subject, "the evidence has no list of snapshots (snapshots is missing or not an array)") if {
+recent_finding(d, max_hours, order) := lib.unknown(d.subject, "the evidence has no list of snapshots (snapshots is missing or not an array)") if {
 	not is_array(d.body.snapshots)
 } else := lib.fail(d.subject, msg) if {
 	count(d.body.snapshots) == 0
 	msg := sprintf("backup repository %s has no snapshots; run the backup job (e.g. restic backup / borg create) and schedule it at least every %v hours", [d.subject, max_hours])
 } else := lib.pass(d.subject, msg) if {
-	s := newest_snapshot(d)
+	s := newest_snapshot(d, order)
 	age := lib.age_hours(s.time)
 	age <= max_hours
 	msg := sprintf("newest snapshot %s of %s was taken at %s, %s hours ago (limit %v hours)", [snapshot_label(s), d.subject, s.time, one_decimal(age), max_hours])
 } else := lib.unknown(d.subject, msg) if {
-	undated_count(d) > 0
-	msg := sprintf("%d snapshot(s) of %s have no readable time and no dated snapshot is younger than %v hours", [undated_count(d), d.subject, max_hours])
+	n := undated_count(d, order)
+	n > 0
+	msg := sprintf("%d snapshot(s) of %s have no readable time and no dated snapshot is younger than %v hours", [n, d.subject, max_hours])
 } else := lib.fail(d.subject, msg) if {
-	s := newest_snapshot(d)
+	s := newest_snapshot(d, order)
 	msg := sprintf("newest snapshot %s of %s was taken at %s, %s hours ago, limit %v hours; check that the backup job still runs (systemctl list-timers, cron, the backup tool's log)", [snapshot_label(s), d.subject, s.time, one_decimal(lib.age_hours(s.time)), max_hours])
 }
 
-# dated_tests are the restore tests with a readable time and a success flag, newest last.
-dated_tests(d) := [t |
-	some ns in sort({time.parse_rfc3339_ns(x.time) | some x in restore_tests(d); valid_test(x)})
-	some t in restore_tests(d)
+# test_order is [time in ns, index] of every restore test with a readable time and a
+# success flag, sorted: the tests oldest first, equal times in input order.
+test_order(d) := sort([[time.parse_rfc3339_ns(t.time), i] |
+	some i, t in restore_tests(d)
 	valid_test(t)
-	time.parse_rfc3339_ns(t.time) == ns
-]
+])
 
 valid_test(t) if {
 	valid_time(t.time)
 	is_boolean(t.success)
 }
 
-malformed_tests(d) := count([t | some t in restore_tests(d); not valid_test(t)])
+malformed_tests(d, order) := count(restore_tests(d)) - count(order)
 
-newest_test(d) := t if {
-	ts := dated_tests(d)
-	count(ts) > 0
-	t := ts[count(ts) - 1]
-}
+newest_test(d, order) := restore_tests(d)[order[count(order) - 1][1]] if count(order) > 0
 
-newest_success(d) := t if {
-	ts := [x | some x in dated_tests(d); x.success == true]
-	count(ts) > 0
-	t := ts[count(ts) - 1]
+newest_success(d, order) := restore_tests(d)[ok[count(ok) - 1][1]] if {
+	ok := [o | some o in order; restore_tests(d)[o[1]].success == true]
+	count(ok) > 0
 }
 
 days_ago(ts) := 0 - lib.days_until(ts)
@@ -158,39 +150,40 @@ test_label(t) := sprintf("%s (snapshot %s)", [t.time, t.snapshot]) if {
 
 restore_hint := "restore the newest snapshot into a scratch location and verify it (restic restore latest --target /tmp/restore-test; borg extract --dry-run; pgbackrest restore --target-action=promote on a test host), then record the test"
 
-restore_finding(d, max_days) := lib.unknown(d.subject, "the evidence has no list of restore tests (restore_tests is missing or not an array)") if {
+restore_finding(d, max_days, order) := lib.unknown(d.subject, "the evidence has no list of restore tests (restore_tests is missing or not an array)") if {
 	not is_array(d.body.restore_tests)
 } else := lib.pass(d.subject, msg) if {
-	s := newest_success(d)
-	newest_test(d) == s
+	s := newest_success(d, order)
+	newest_test(d, order) == s
 	days_ago(s.time) <= max_days
 	msg := sprintf("the newest restore test of %s succeeded at %s, %s days ago (limit %v days)", [d.subject, test_label(s), one_decimal(days_ago(s.time)), max_days])
 } else := lib.unknown(d.subject, msg) if {
-	malformed_tests(d) > 0
-	msg := sprintf("%d restore test(s) of %s lack a readable time or success flag, and the readable ones do not show a successful test within %v days", [malformed_tests(d), d.subject, max_days])
+	n := malformed_tests(d, order)
+	n > 0
+	msg := sprintf("%d restore test(s) of %s lack a readable time or success flag, and the readable ones do not show a successful test within %v days", [n, d.subject, max_days])
 } else := lib.fail(d.subject, msg) if {
 	count(d.body.restore_tests) == 0
 	msg := sprintf("no restore test of %s is recorded; %s", [d.subject, restore_hint])
 } else := lib.fail(d.subject, msg) if {
-	t := newest_test(d)
+	t := newest_test(d, order)
 	t.success == false
-	msg := sprintf("the newest restore test of %s, at %s, failed%s; fix the cause and %s", [d.subject, test_label(t), last_success_note(d), restore_hint])
+	msg := sprintf("the newest restore test of %s, at %s, failed%s; fix the cause and %s", [d.subject, test_label(t), last_success_note(d, order), restore_hint])
 } else := lib.fail(d.subject, msg) if {
-	s := newest_success(d)
+	s := newest_success(d, order)
 	msg := sprintf("the newest successful restore test of %s was at %s, %s days ago, limit %v days; %s", [d.subject, test_label(s), one_decimal(days_ago(s.time)), max_days, restore_hint])
 }
 
-last_success_note(d) := sprintf(" (last success: %s)", [newest_success(d).time]) if {
-	newest_success(d)
+last_success_note(d, order) := sprintf(" (last success: %s)", [newest_success(d, order).time]) if {
+	newest_success(d, order)
 } else := " (no restore test has ever succeeded)"
 
-retention_reasons(d, min_days) := [r |
-	some r in [oldest_reason(d, min_days), within_reason(d, min_days), daily_reason(d, min_days)]
+retention_reasons(d, min_days, order) := [r |
+	some r in [oldest_reason(d, min_days, order), within_reason(d, min_days), daily_reason(d, min_days)]
 	r != ""
 ]
 
-oldest_reason(d, min_days) := sprintf("the oldest snapshot %s is %s days old", [snapshot_label(s), one_decimal(days_ago(s.time))]) if {
-	s := oldest_snapshot(d)
+oldest_reason(d, min_days, order) := sprintf("the oldest snapshot %s is %s days old", [snapshot_label(s), one_decimal(days_ago(s.time))]) if {
+	s := oldest_snapshot(d, order)
 	days_ago(s.time) >= min_days
 } else := ""
 
@@ -204,19 +197,19 @@ daily_reason(d, min_days) := sprintf("the retention policy keeps %v daily snapsh
 	d.body.retention.keep_daily >= min_days
 } else := ""
 
-history_note(d) := sprintf("the oldest snapshot is %s days old", [one_decimal(days_ago(oldest_snapshot(d).time))]) if {
-	oldest_snapshot(d)
+history_note(d, order) := sprintf("the oldest snapshot is %s days old", [one_decimal(days_ago(oldest_snapshot(d, order).time))]) if {
+	oldest_snapshot(d, order)
 } else := "there is no dated snapshot"
 
 policy_note(d) := sprintf("keep_within_days %v, keep_daily %v", [object.get(d.body.retention, "keep_within_days", null), object.get(d.body.retention, "keep_daily", null)])
 
-retention_finding(d, min_days) := lib.pass(d.subject, msg) if {
-	reasons := retention_reasons(d, min_days)
+retention_finding(d, min_days, order) := lib.pass(d.subject, msg) if {
+	reasons := retention_reasons(d, min_days, order)
 	count(reasons) > 0
 	msg := sprintf("%s keeps snapshots for at least %v days: %s", [d.subject, min_days, concat("; ", reasons)])
 } else := lib.unknown(d.subject, msg) if {
 	not is_object(d.body.retention)
-	msg := sprintf("the evidence has no retention policy for %s and %s, so it is unknown whether snapshots are kept %v days", [d.subject, history_note(d), min_days])
+	msg := sprintf("the evidence has no retention policy for %s and %s, so it is unknown whether snapshots are kept %v days", [d.subject, history_note(d, order), min_days])
 } else := lib.fail(d.subject, msg) if {
-	msg := sprintf("%s may not keep snapshots for %v days: the retention policy has %s and %s; keep at least %v days (restic forget --keep-within %vd; borg prune --keep-within %vd; pgbackrest repo1-retention-full-type=time repo1-retention-full=%v)", [d.subject, min_days, policy_note(d), history_note(d), min_days, min_days, min_days, min_days])
+	msg := sprintf("%s may not keep snapshots for %v days: the retention policy has %s and %s; keep at least %v days (restic forget --keep-within %vd; borg prune --keep-within %vd; pgbackrest repo1-retention-full-type=time repo1-retention-full=%v)", [d.subject, min_days, policy_note(d), history_note(d, order), min_days, min_days, min_days, min_days])
 }

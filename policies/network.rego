@@ -88,41 +88,66 @@ port_entry_ok(p) if {
 
 internal_note(d) := sprintf("this scan ran from an internal vantage point, which says nothing about internet exposure; scan %v from outside the network (e.g. nmap -Pn -p- from a host on the internet)", [object.get(d.body, "address", d.subject)])
 
+# scan_facts are the facts of each scan that the port rules need, derived once per
+# evaluation: vantage (null when it is not a string), ports (the port list, [] when there
+# is none), open (the open ports), scanned (the set of scanned port numbers) and unknowns.
+scan_facts := [scan_fact(d) | some d in scans]
+
+scan_fact(d) := {
+	"d": d,
+	"vantage": vantage_or_null(d),
+	"ports": ps,
+	"open": open_ports(d),
+	"scanned": {p.port | some p in ps},
+	"unknowns": {msg | some msg in scan_unknowns(d)},
+} if {
+	ps := scan_port_list(d)
+}
+
+vantage_or_null(d) := v if {
+	v := vantage(d)
+} else := null
+
+scan_port_list(d) := ps if {
+	ps := scan_ports(d)
+} else := []
+
 # net.only-allowed-ports-public
 
 allowed_ports_observed contains lib.unknown(d.subject, "parameter allowed_ports is missing or not a list of port numbers") if {
-	some d in scans
 	not number_list(input.params.allowed_ports)
+	some d in scans
 }
 
-allowed_ports_observed contains lib.not_applicable(d.subject, internal_note(d)) if {
-	some d in scans
-	vantage(d) == "internal"
+allowed_ports_observed contains lib.not_applicable(x.d.subject, internal_note(x.d)) if {
+	some x in scan_facts
+	x.vantage == "internal"
 }
 
-allowed_ports_observed contains lib.unknown(d.subject, msg) if {
-	some d in scans
-	some msg in scan_unknowns(d)
+allowed_ports_observed contains lib.unknown(x.d.subject, msg) if {
+	some x in scan_facts
+	some msg in x.unknowns
 }
 
-allowed_ports_observed contains lib.fail(d.subject, msg) if {
-	some d in scans
-	internet_scan(d)
+allowed_ports_observed contains lib.fail(x.d.subject, msg) if {
 	allowed := input.params.allowed_ports
 	number_list(allowed)
-	some p in open_ports(d)
+	allowed_text := ports_text(allowed)
+	some x in scan_facts
+	x.vantage == "internet"
+	some p in x.open
 	not p.port in allowed
-	msg := sprintf("%s is open to the internet, but only %s may be; close it or drop it at the firewall (e.g. nft add rule inet filter input %s dport %v drop)", [port_label(p), ports_text(allowed), port_protocol(p), p.port])
+	msg := sprintf("%s is open to the internet, but only %s may be; close it or drop it at the firewall (e.g. nft add rule inet filter input %s dport %v drop)", [port_label(p), allowed_text, port_protocol(p), p.port])
 }
 
-allowed_ports_observed contains lib.pass(d.subject, sprintf("%s (%d ports scanned from the internet, allowed: %s)", [open_text(open), count(scan_ports(d)), ports_text(allowed)])) if {
-	some d in scans
-	internet_scan(d)
+allowed_ports_observed contains lib.pass(x.d.subject, sprintf("%s (%d ports scanned from the internet, allowed: %s)", [open_text(x.open), count(x.ports), allowed_text])) if {
 	allowed := input.params.allowed_ports
 	number_list(allowed)
-	count(scan_unknowns(d)) == 0
-	open := open_ports(d)
-	every p in open {
+	allowed_text := ports_text(allowed)
+	some x in scan_facts
+	x.vantage == "internet"
+	count(x.unknowns) == 0
+	every p in x.open {
 		p.port in allowed
 	}
 }
@@ -141,54 +166,55 @@ number_list(xs) if {
 # net.no-public-admin-database-port
 
 no_sensitive_ports_observed contains lib.unknown(d.subject, "parameter sensitive_ports is missing or not a list of port numbers") if {
-	some d in scans
 	not number_list(input.params.sensitive_ports)
+	some d in scans
 }
 
-no_sensitive_ports_observed contains lib.not_applicable(d.subject, internal_note(d)) if {
-	some d in scans
-	vantage(d) == "internal"
+no_sensitive_ports_observed contains lib.not_applicable(x.d.subject, internal_note(x.d)) if {
+	some x in scan_facts
+	x.vantage == "internal"
 }
 
-no_sensitive_ports_observed contains lib.unknown(d.subject, msg) if {
-	some d in scans
-	some msg in scan_unknowns(d)
+no_sensitive_ports_observed contains lib.unknown(x.d.subject, msg) if {
+	some x in scan_facts
+	some msg in x.unknowns
 }
 
 # A sensitive port the scan did not cover is unknown, not closed.
 no_sensitive_ports_observed contains lib.unknown(d.subject, sprintf("sensitive ports %s were not scanned, so their exposure is unknown; include them in the scan (e.g. nmap -Pn -p %s %v)", [ports_text(missing), concat(",", [sprintf("%v", [p]) | some p in missing]), object.get(d.body, "address", d.subject)])) if {
-	some d in scans
-	internet_scan(d)
 	sensitive := input.params.sensitive_ports
 	number_list(sensitive)
-	ps := scan_ports(d)
-	scanned := {p.port | some p in ps}
-	missing := sort({p | some p in sensitive; not p in scanned})
+	some x in scan_facts
+	x.vantage == "internet"
+	count(x.ports) > 0
+	d := x.d
+	missing := sort({p | some p in sensitive; not p in x.scanned})
 	count(missing) > 0
 }
 
-no_sensitive_ports_observed contains lib.fail(d.subject, msg) if {
-	some d in scans
-	internet_scan(d)
+no_sensitive_ports_observed contains lib.fail(x.d.subject, msg) if {
 	sensitive := input.params.sensitive_ports
 	number_list(sensitive)
-	some p in open_ports(d)
-	p.port in sensitive
+	sens := {p | some p in sensitive}
+	some x in scan_facts
+	x.vantage == "internet"
+	some p in x.open
+	p.port in sens
 	msg := sprintf("%s is open to the internet; administration and database ports must never be public: close it or allow it only from a VPN or bastion address (e.g. nft add rule inet filter input ip saddr != 10.8.0.0/24 %s dport %v drop)", [port_label(p), port_protocol(p), p.port])
 }
 
-no_sensitive_ports_observed contains lib.pass(d.subject, sprintf("none of the %d sensitive ports is open to the internet (%d ports scanned)", [count({p | some p in sensitive}), count(scan_ports(d))])) if {
-	some d in scans
-	internet_scan(d)
+no_sensitive_ports_observed contains lib.pass(x.d.subject, sprintf("none of the %d sensitive ports is open to the internet (%d ports scanned)", [count(sens), count(x.ports)])) if {
 	sensitive := input.params.sensitive_ports
 	number_list(sensitive)
-	count(scan_unknowns(d)) == 0
-	scanned := {p.port | some p in scan_ports(d)}
-	every p in sensitive {
-		p in scanned
+	sens := {p | some p in sensitive}
+	some x in scan_facts
+	x.vantage == "internet"
+	count(x.unknowns) == 0
+	every p in sens {
+		p in x.scanned
 	}
-	every p in open_ports(d) {
-		not p.port in sensitive
+	every p in x.open {
+		not p.port in sens
 	}
 }
 
@@ -218,15 +244,19 @@ ingress_allow(r) if {
 	lower(r.action) == "allow"
 }
 
-# world_open holds for an ingress allow rule that admits the internet on a protocol with ports.
-world_open(r) if {
+# world_admits holds for an ingress allow rule that admits the internet on a protocol with
+# ports; with well-formed ranges (open_rule below) the rule is open to the world.
+world_admits(r) if {
 	ingress_allow(r)
 	is_array(r.sources)
-	some s in r.sources
-	world_source(s)
+	has_world_source(r)
 	is_string(r.protocol)
 	not lower(r.protocol) in {"icmp", "icmpv6", "ipv6-icmp"}
-	ranges(r)
+}
+
+has_world_source(r) if {
+	some s in r.sources
+	world_source(s)
 }
 
 # ranges is a rule's port ranges; no port list means every port.
@@ -301,37 +331,30 @@ fw_unknown contains [d.subject, "the evidence has no rule list; the firewall's r
 	not rules(d)
 }
 
-fw_unknown contains [d.subject, sprintf("rule #%d has no direction or action; whether it admits traffic is unknown", [i + 1])] if {
+fw_unknown contains [d.subject, msg] if {
 	some d in firewalls
 	some i, r in rules(d)
+	msg := rule_unknown(i, r)
+}
+
+# rule_unknown is what one rule leaves unknown, if anything (at most one fact per rule):
+# its direction or action; for an ingress allow rule, its sources; for one that admits the
+# internet, its protocol or, with a protocol, its port list.
+rule_unknown(i, r) := sprintf("rule #%d has no direction or action; whether it admits traffic is unknown", [i + 1]) if {
 	not direction_action_known(r)
+} else := ingress_unknown(i, r) if {
+	ingress_allow(r)
 }
 
-fw_unknown contains [d.subject, sprintf("%s lists no sources; whether it is open to the internet is unknown", [rule_label(i, r)])] if {
-	some d in firewalls
-	some i, r in rules(d)
-	ingress_allow(r)
+ingress_unknown(i, r) := sprintf("%s lists no sources; whether it is open to the internet is unknown", [rule_label(i, r)]) if {
 	not has_sources(r)
+} else := world_unknown(i, r) if {
+	has_world_source(r)
 }
 
-fw_unknown contains [d.subject, sprintf("%s admits %s but its protocol is unknown", [rule_label(i, r), world_sources(r)])] if {
-	some d in firewalls
-	some i, r in rules(d)
-	ingress_allow(r)
-	has_sources(r)
-	some s in r.sources
-	world_source(s)
+world_unknown(i, r) := sprintf("%s admits %s but its protocol is unknown", [rule_label(i, r), world_sources(r)]) if {
 	not is_string(r.protocol)
-}
-
-fw_unknown contains [d.subject, sprintf("%s admits %s but its port list is malformed (%v); each entry needs numeric from (and to >= from)", [rule_label(i, r), world_sources(r), r.ports])] if {
-	some d in firewalls
-	some i, r in rules(d)
-	ingress_allow(r)
-	has_sources(r)
-	some s in r.sources
-	world_source(s)
-	is_string(r.protocol)
+} else := sprintf("%s admits %s but its port list is malformed (%v); each entry needs numeric from (and to >= from)", [rule_label(i, r), world_sources(r), r.ports]) if {
 	not ranges(r)
 }
 
@@ -347,49 +370,70 @@ has_sources(r) if {
 
 fw_unknowns(d) := {msg | some [s, msg] in fw_unknown; s == d.subject}
 
+# fw_facts are the facts of each firewall that the firewall rules need, derived once per
+# evaluation: unknowns, rule_count, and open (one entry per ingress allow rule that admits
+# the internet: its label, protocol in lower case, world sources and port ranges).
+fw_facts := [fw_fact(d) | some d in firewalls]
+
+fw_fact(d) := {
+	"d": d,
+	"unknowns": fw_unknowns(d),
+	"rule_count": rule_count(d),
+	"open": [open_rule(i, r) | some i, r in rules(d)],
+}
+
+rule_count(d) := count(rules(d)) if {
+	rules(d)
+} else := 0
+
+# open_rule describes a rule that is open to the world: it admits the internet and its
+# port ranges are well formed (computed once here, used by both firewall controls).
+open_rule(i, r) := {"label": rule_label(i, r), "proto": lower(r.protocol), "sources": world_sources(r), "ranges": rgs} if {
+	world_admits(r)
+	rgs := ranges(r)
+}
+
 # net.firewall-only-allowed-ports
 
 allowed_ports_configured contains lib.unknown(d.subject, "parameter allowed_ports is missing or not a list of port numbers") if {
-	some d in firewalls
 	not number_list(input.params.allowed_ports)
+	some d in firewalls
 }
 
-allowed_ports_configured contains lib.unknown(d.subject, msg) if {
-	some d in firewalls
-	some msg in fw_unknowns(d)
+allowed_ports_configured contains lib.unknown(x.d.subject, msg) if {
+	some x in fw_facts
+	some msg in x.unknowns
 }
 
-allowed_ports_configured contains lib.fail(d.subject, msg) if {
-	some d in firewalls
+allowed_ports_configured contains lib.fail(x.d.subject, msg) if {
 	allowed := input.params.allowed_ports
 	number_list(allowed)
-	some msg in allowed_port_failures(d, allowed)
+	some x in fw_facts
+	some msg in allowed_port_failures(x.open, allowed)
 }
 
-allowed_ports_configured contains lib.pass(d.subject, sprintf("%d ingress rules admit the internet, all on allowed ports (%s)", [n, ports_text(allowed)])) if {
-	some d in firewalls
+allowed_ports_configured contains lib.pass(x.d.subject, sprintf("%d ingress rules admit the internet, all on allowed ports (%s)", [n, ports_text(allowed)])) if {
 	allowed := input.params.allowed_ports
 	number_list(allowed)
-	count(fw_unknowns(d)) == 0
-	count(allowed_port_failures(d, allowed)) == 0
-	n := count([r | some r in rules(d); world_open(r)])
+	some x in fw_facts
+	count(x.unknowns) == 0
+	n := count(x.open)
 	n > 0
+	count(allowed_port_failures(x.open, allowed)) == 0
 }
 
-allowed_ports_configured contains lib.pass(d.subject, sprintf("no ingress rule admits the internet (%d rules)", [count(rules(d))])) if {
-	some d in firewalls
+allowed_ports_configured contains lib.pass(x.d.subject, sprintf("no ingress rule admits the internet (%d rules)", [x.rule_count])) if {
 	number_list(input.params.allowed_ports)
-	count(fw_unknowns(d)) == 0
-	count([r | some r in rules(d); world_open(r)]) == 0
+	some x in fw_facts
+	count(x.unknowns) == 0
+	count(x.open) == 0
 }
 
-allowed_port_failures(d, allowed) := {msg |
-	some i, r in rules(d)
-	world_open(r)
-	some rg in ranges(r)
+allowed_port_failures(open, allowed) := {msg |
+	some o in open
+	some rg in o.ranges
 	not range_allowed(rg, allowed)
-	proto := lower(r.protocol)
-	msg := sprintf("%s admits %s from %s, outside the allowed ports %s; restrict its sources or remove it", [rule_label(i, r), range_text(rg, proto), world_sources(r), ports_text(allowed)])
+	msg := sprintf("%s admits %s from %s, outside the allowed ports %s; restrict its sources or remove it", [o.label, range_text(rg, o.proto), o.sources, ports_text(allowed)])
 }
 
 # range_allowed holds when every port of the range is in the allowed list.
@@ -398,42 +442,43 @@ range_allowed(rg, allowed) if count({p | some p in allowed; p >= rg.from; p <= r
 # net.firewall-no-world-sensitive-ports
 
 no_sensitive_ports_configured contains lib.unknown(d.subject, "parameter sensitive_ports is missing or not a list of port numbers") if {
-	some d in firewalls
 	not number_list(input.params.sensitive_ports)
+	some d in firewalls
 }
 
-no_sensitive_ports_configured contains lib.unknown(d.subject, msg) if {
-	some d in firewalls
-	some msg in fw_unknowns(d)
+no_sensitive_ports_configured contains lib.unknown(x.d.subject, msg) if {
+	some x in fw_facts
+	some msg in x.unknowns
 }
 
-no_sensitive_ports_configured contains lib.fail(d.subject, msg) if {
-	some d in firewalls
+no_sensitive_ports_configured contains lib.fail(x.d.subject, msg) if {
 	sensitive := input.params.sensitive_ports
 	number_list(sensitive)
-	some msg in sensitive_port_failures(d, sensitive)
+	sens := {p | some p in sensitive}
+	some x in fw_facts
+	some msg in sensitive_port_failures(x.open, sens)
 }
 
-no_sensitive_ports_configured contains lib.pass(d.subject, sprintf("no ingress rule opens any of the %d sensitive ports to the internet (%d rules)", [count({p | some p in sensitive}), count(rules(d))])) if {
-	some d in firewalls
+no_sensitive_ports_configured contains lib.pass(x.d.subject, sprintf("no ingress rule opens any of the %d sensitive ports to the internet (%d rules)", [count(sens), x.rule_count])) if {
 	sensitive := input.params.sensitive_ports
 	number_list(sensitive)
-	count(fw_unknowns(d)) == 0
-	count(sensitive_port_failures(d, sensitive)) == 0
+	sens := {p | some p in sensitive}
+	some x in fw_facts
+	count(x.unknowns) == 0
+	count(sensitive_port_failures(x.open, sens)) == 0
 }
 
 # One fail per world-open rule, naming every sensitive port it opens.
-sensitive_port_failures(d, sensitive) := {msg |
-	some i, r in rules(d)
-	world_open(r)
+sensitive_port_failures(open, sens) := {msg |
+	some o in open
 	exposed := sort({p |
-		some p in sensitive
-		some rg in ranges(r)
+		some rg in o.ranges
+		some p in sens
 		rg.from <= p
 		p <= rg.to
 	})
 	count(exposed) > 0
-	msg := sprintf("%s opens %s to %s; allow administration and database ports only from a VPN or bastion CIDR, or remove the rule", [rule_label(i, r), exposed_text(exposed, lower(r.protocol)), world_sources(r)])
+	msg := sprintf("%s opens %s to %s; allow administration and database ports only from a VPN or bastion CIDR, or remove the rule", [o.label, exposed_text(exposed, o.proto), o.sources])
 }
 
 # ---------------------------------------------------------------------------
