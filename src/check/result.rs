@@ -76,6 +76,12 @@ impl Status {
     }
 
     /// The combined status of several findings; `None` for no findings.
+    ///
+    /// ```
+    /// use assay::check::result::Status;
+    /// assert_eq!(Status::combine([Status::Pass, Status::Error, Status::Waived]), Some(Status::Error));
+    /// assert_eq!(Status::combine([Status::Pass, Status::NotApplicable]), Some(Status::Pass));
+    /// ```
     pub fn combine(statuses: impl IntoIterator<Item = Status>) -> Option<Status> {
         statuses.into_iter().max_by_key(|s| s.weight())
     }

@@ -119,6 +119,11 @@ fn valid_source(s: &str) -> bool {
 /// The canonical form of a body: JSON with object keys sorted and no insignificant
 /// whitespace. serde_json's `Value` keeps objects in a sorted map, so serialising it is
 /// already canonical; this function is the one place that promise is relied on.
+///
+/// ```
+/// let body = serde_json::json!({"port": 443, "host": "a.example"});
+/// assert_eq!(assay::evidence::canonical(&body), r#"{"host":"a.example","port":443}"#);
+/// ```
 pub fn canonical(body: &serde_json::Value) -> String {
     serde_json::to_string(body).unwrap_or_default()
 }
