@@ -24,12 +24,16 @@ const LAYOUT: [(&str, &str); 4] = [
     ("schemas", "json"),
 ];
 
+/// The shared Rego helpers every policy may import as `data.assay.lib`.
+const LIB_REGO: &str = "policies/lib.rego";
+
 /// Where a bundle's files came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Origin {
     /// Embedded in the binary at build time.
     BuiltIn,
-    /// Read from this folder (schemas missing there fall back to the built-in ones).
+    /// Read from this folder (evidence schemas and `policies/lib.rego` missing there fall
+    /// back to the built-in ones).
     Dir(PathBuf),
 }
 
@@ -79,8 +83,9 @@ impl Bundle {
     }
 
     /// A catalog read from `dir`, which holds `controls/`, `policies/` and optionally
-    /// `profiles/` and `schemas/`. Evidence schemas it lacks come from the built-in
-    /// catalog, so a custom catalog can judge the standard evidence kinds.
+    /// `profiles/` and `schemas/`. Evidence schemas and the Rego helpers it lacks come
+    /// from the built-in catalog, so a custom catalog can judge the standard evidence
+    /// kinds with a single policy file.
     pub fn from_dir(dir: &Path) -> Result<Bundle, BundleError> {
         if !dir.is_dir() {
             return Err(BundleError::NotFound(dir.to_path_buf()));
@@ -92,8 +97,10 @@ impl Bundle {
         for (sub, ext) in LAYOUT {
             read_tree(dir, &dir.join(sub), ext, &mut files)?;
         }
+        // A custom catalog may lean on the built-in evidence schemas and Rego helpers
+        // (`data.assay.lib`) instead of copying them; its own files win.
         for (path, text) in Bundle::builtin().files {
-            if path.starts_with("schemas/") {
+            if path.starts_with("schemas/") || path == LIB_REGO {
                 files.entry(path).or_insert(text);
             }
         }

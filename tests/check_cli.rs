@@ -811,3 +811,52 @@ fn a_failed_write_leaves_nothing_behind_and_exits_2() {
     assert_eq!(o.code, 2);
     assert!(!target.exists());
 }
+
+#[test]
+fn a_minimal_custom_catalog_uses_the_built_in_helpers_and_schemas() {
+    let dir = tempfile::tempdir().unwrap();
+    let cat = dir.path().join("catalog");
+    write_file(
+        &cat.join("policies"),
+        "ours.rego",
+        r#"package acme.tls
+
+import rego.v1
+
+import data.assay.lib
+
+no_tls10 contains lib.fail(d.subject, "TLS 1.0 is offered") if {
+	some d in lib.docs("tls.endpoint")
+	d.body.protocols.tls1_0 == true
+}
+
+no_tls10 contains lib.pass(d.subject, "TLS 1.0 is off") if {
+	some d in lib.docs("tls.endpoint")
+	d.body.protocols.tls1_0 == false
+}
+"#,
+    );
+    write_file(
+        &cat.join("controls"),
+        "ours.yaml",
+        "controls:\n  - id: acme.no-tls-1-0\n    title: No TLS 1.0\n    description: d\n    severity: high\n    evidence: [tls.endpoint]\n    rule: data.acme.tls.no_tls10\n    max_age: 7d\n    frameworks: { soc2: [CC6.7] }\n    remediation: r\n",
+    );
+    let o = run(&["catalog", "validate", "--catalog", path_str(&cat)]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stdout.contains("1 controls valid"), "{}", o.stdout);
+    let ev = evidence(dir.path(), &[tls_doc("a.example")]);
+    let o = run(&[
+        "check",
+        "--catalog",
+        path_str(&cat),
+        "--evidence",
+        path_str(&ev),
+        "--now",
+        NOW,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let r: Value = serde_json::from_str(&o.stdout).unwrap();
+    assert_eq!(control(&r, "acme.no-tls-1-0")["status"], "pass");
+}

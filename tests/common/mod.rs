@@ -68,6 +68,7 @@ pub fn path_str(p: &Path) -> &str {
 /// Writes `text` to `dir/name` and returns that path.
 pub fn write_file(dir: &Path, name: &str, text: &str) -> PathBuf {
     let p = dir.join(name);
+    std::fs::create_dir_all(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
     std::fs::write(&p, text).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
     p
 }
