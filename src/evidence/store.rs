@@ -445,32 +445,23 @@ pub fn read_documents(file: &Path) -> Result<Vec<Document>, String> {
 /// reduced to safe characters and a short hash of the real subject to keep distinct
 /// subjects apart.
 pub fn document_path(doc: &Document) -> String {
-    let slug: String = doc
-        .subject
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .take(80)
-        .collect();
+    let slug: String = safe_chars(&doc.subject).take(80).collect();
+    let kind: String = safe_chars(&doc.kind).collect();
     let tag = &bytes_hash(doc.subject.as_bytes())[..8];
-    let kind: String = doc
-        .kind
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
     format!(
         "{kind}/{slug}-{tag}--{}.json",
         doc.collected_at.format("%Y%m%dT%H%M%SZ")
     )
+}
+
+/// The characters of `s` with anything but ASCII letters, digits, `.` and `-` made `_`,
+/// so no subject can name a path outside its folder.
+fn safe_chars(s: &str) -> impl Iterator<Item = char> + '_ {
+    s.chars().map(|c| {
+        if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+            c
+        } else {
+            '_'
+        }
+    })
 }
