@@ -17,6 +17,7 @@
 pub mod bundle;
 pub mod catalog;
 pub mod check;
+pub mod collect;
 pub mod evidence;
 pub mod fsutil;
 pub mod policy;

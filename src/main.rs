@@ -52,6 +52,9 @@ enum Command {
   assay report results.json --format markdown --output report.md
   assay report results.json --format table --framework soc2")]
     Report(ReportArgs),
+    /// Measure real infrastructure and write evidence: tls.
+    #[command(subcommand)]
+    Collect(CollectCmd),
     /// Evidence folder commands: import, list, verify.
     #[command(subcommand)]
     Evidence(EvidenceCmd),
@@ -142,6 +145,32 @@ struct GateArgs {
     /// evidence at all (they are still reported).
     #[arg(long)]
     allow_not_assessed: bool,
+}
+
+#[derive(Subcommand)]
+enum CollectCmd {
+    /// Probe TLS endpoints: protocols, cipher suites, key exchange, certificate, HSTS and
+    /// the SSL Labs-style grade. Only the named targets are contacted.
+    #[command(after_help = "Examples:
+  assay collect tls app.example.com api.example.com:8443 --into evidence/
+  assay collect tls 10.0.0.5:443 --ca-file internal-ca.pem --into evidence/")]
+    Tls {
+        /// HOST, HOST:PORT or [IPv6]:PORT (port 443 when absent).
+        #[arg(required = true)]
+        targets: Vec<String>,
+        /// The evidence folder to add the documents to (created if missing).
+        #[arg(long, value_name = "DIR")]
+        into: PathBuf,
+        /// Trust these CA certificates (PEM) instead of Mozilla's root store.
+        #[arg(long, value_name = "PEM")]
+        ca_file: Option<PathBuf>,
+        /// Seconds each connection may take.
+        #[arg(long, default_value_t = 10, value_name = "SECONDS")]
+        timeout: u64,
+        /// Endpoints probed at the same time.
+        #[arg(long, default_value_t = 16, value_name = "N")]
+        concurrency: usize,
+    },
 }
 
 #[derive(Subcommand)]
@@ -263,6 +292,13 @@ fn run(cli: Cli) -> Result<u8, Fatal> {
     match cli.command {
         Command::Check(a) => cmd_check(a),
         Command::Report(a) => cmd_report(a),
+        Command::Collect(CollectCmd::Tls {
+            targets,
+            into,
+            ca_file,
+            timeout,
+            concurrency,
+        }) => cmd_collect_tls(&targets, &into, ca_file.as_deref(), timeout, concurrency),
         Command::Evidence(EvidenceCmd::Import {
             files,
             into,
@@ -799,4 +835,90 @@ fn cmd_verify(dir: &Path, catalog: Option<&Path>) -> Result<u8, Fatal> {
     } else {
         EXIT_GATE
     })
+}
+
+fn cmd_collect_tls(
+    targets: &[String],
+    into: &Path,
+    ca_file: Option<&Path>,
+    timeout: u64,
+    concurrency: usize,
+) -> Result<u8, Fatal> {
+    use assay::collect::tls::{cert::TrustStore, endpoint::Options, run};
+    let endpoints = targets
+        .iter()
+        .map(|t| run::Endpoint::parse(t))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(Fatal)?;
+    if timeout == 0 || concurrency == 0 {
+        return Err(Fatal(
+            "--timeout and --concurrency must be at least 1".into(),
+        ));
+    }
+    let store = match ca_file {
+        Some(p) => TrustStore::from_pem_file(p).map_err(|e| Fatal(e.to_string()))?,
+        None => TrustStore::mozilla(),
+    };
+    let kinds = KindRegistry::from_bundle(&Bundle::builtin())?;
+    let opts = Options {
+        timeout: std::time::Duration::from_secs(timeout),
+        store,
+        now: chrono::Utc::now(),
+    };
+    let bar = indicatif::ProgressBar::new(endpoints.len() as u64);
+    if std::io::stderr().is_terminal() {
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+    } else {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    let progress = {
+        let bar = bar.clone();
+        move |ep: &run::Endpoint, _doc: &assay::evidence::Document| {
+            bar.set_message(ep.subject());
+            bar.inc(1);
+        }
+    };
+    let runtime = tokio::runtime::Runtime::new()
+        .map_err(|e| Fatal(format!("cannot start the async runtime: {e}")))?;
+    let docs = runtime.block_on(run::collect(&endpoints, &opts, concurrency, progress));
+    bar.finish_and_clear();
+    let mut b = tabled::builder::Builder::default();
+    b.push_record(["endpoint", "grade", "protocols", "suites", "note"]);
+    for d in &docs {
+        let body = &d.body;
+        let protocols: Vec<&str> = ["ssl3", "tls1_0", "tls1_1", "tls1_2", "tls1_3"]
+            .into_iter()
+            .filter(|p| body["protocols"][p].as_bool() == Some(true))
+            .collect();
+        b.push_record([
+            d.subject.clone(),
+            body["grade"]["grade"].as_str().unwrap_or("-").to_string(),
+            protocols.join(" "),
+            body["cipher_suites"]
+                .as_array()
+                .map(|a| a.len().to_string())
+                .unwrap_or_default(),
+            body["error"]
+                .as_str()
+                .map(|e| format!("error: {e}"))
+                .unwrap_or_default(),
+        ]);
+    }
+    let labelled: Vec<(String, assay::evidence::Document)> = docs
+        .into_iter()
+        .map(|d| (format!("{} {}", run::COLLECTOR, d.subject), d))
+        .collect();
+    let summary =
+        EvidenceDir::add(into, labelled, Vec::new(), &kinds).map_err(|e| Fatal(e.to_string()))?;
+    let mut t = b.build();
+    t.with(tabled::settings::Style::sharp());
+    println!(
+        "{t}\n{} document(s) added to {}",
+        summary.added.len(),
+        into.display()
+    );
+    Ok(EXIT_PASS)
 }

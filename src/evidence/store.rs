@@ -180,59 +180,73 @@ impl EvidenceDir {
         kinds: &KindRegistry,
     ) -> Result<ImportSummary, StoreError> {
         let mut errors = Vec::new();
-        let mut incoming: BTreeMap<String, Document> = BTreeMap::new();
+        let mut docs = Vec::new();
         for file in files {
-            let docs = match read_documents(file) {
-                Ok(d) => d,
-                Err(e) => {
-                    errors.push(e);
-                    continue;
-                }
-            };
-            let many = docs.len() > 1;
-            for (i, mut doc) in docs.into_iter().enumerate() {
-                let at = if many {
-                    format!("{}: document {}", file.display(), i + 1)
-                } else {
-                    file.display().to_string()
-                };
-                if let Err((field, msg)) = doc.check_envelope() {
-                    errors.push(format!("{at}: {field}: {msg}"));
-                    continue;
-                }
-                if let Err(problems) = kinds.validate(&doc.kind, &doc.body) {
-                    for (ptr, msg) in problems {
-                        errors.push(format!("{at} ({} {}): {ptr}: {msg}", doc.kind, doc.subject));
+            match read_documents(file) {
+                Ok(d) => {
+                    let many = d.len() > 1;
+                    for (i, doc) in d.into_iter().enumerate() {
+                        let at = if many {
+                            format!("{}: document {}", file.display(), i + 1)
+                        } else {
+                            file.display().to_string()
+                        };
+                        docs.push((at, doc));
                     }
-                    continue;
                 }
-                let hash = doc.body_hash();
-                match &doc.sha256 {
-                    Some(given) if *given != hash => {
-                        errors.push(format!(
-                            "{at}: sha256: the body does not match its hash (given {given}, body hashes to {hash}); the document was changed after it was hashed"
-                        ));
-                        continue;
-                    }
-                    _ => doc.sha256 = Some(hash),
-                }
-                let path = document_path(&doc);
-                if let Some(prev) = incoming.get(&path) {
-                    if prev.sha256 != doc.sha256 {
-                        errors.push(format!(
-                            "{at}: two different documents for {} {} at {}",
-                            doc.kind,
-                            doc.subject,
-                            format_instant(&doc.collected_at)
-                        ));
-                    }
-                    continue;
-                }
-                incoming.insert(path, doc);
+                Err(e) => errors.push(e),
             }
         }
         if files.is_empty() {
             errors.push("no files to import".to_string());
+        }
+        EvidenceDir::add(root, docs, errors, kinds)
+    }
+
+    /// Adds documents (each with a label for messages: its file, or its collector) to the
+    /// folder at `root`, created if needed. Collectors call this directly; `errors` are
+    /// problems found before (unreadable files) that must also stop the write.
+    pub fn add(
+        root: &Path,
+        docs: Vec<(String, Document)>,
+        mut errors: Vec<String>,
+        kinds: &KindRegistry,
+    ) -> Result<ImportSummary, StoreError> {
+        let mut incoming: BTreeMap<String, Document> = BTreeMap::new();
+        for (at, mut doc) in docs {
+            if let Err((field, msg)) = doc.check_envelope() {
+                errors.push(format!("{at}: {field}: {msg}"));
+                continue;
+            }
+            if let Err(problems) = kinds.validate(&doc.kind, &doc.body) {
+                for (ptr, msg) in problems {
+                    errors.push(format!("{at} ({} {}): {ptr}: {msg}", doc.kind, doc.subject));
+                }
+                continue;
+            }
+            let hash = doc.body_hash();
+            match &doc.sha256 {
+                Some(given) if *given != hash => {
+                    errors.push(format!(
+                            "{at}: sha256: the body does not match its hash (given {given}, body hashes to {hash}); the document was changed after it was hashed"
+                        ));
+                    continue;
+                }
+                _ => doc.sha256 = Some(hash),
+            }
+            let path = document_path(&doc);
+            if let Some(prev) = incoming.get(&path) {
+                if prev.sha256 != doc.sha256 {
+                    errors.push(format!(
+                        "{at}: two different documents for {} {} at {}",
+                        doc.kind,
+                        doc.subject,
+                        format_instant(&doc.collected_at)
+                    ));
+                }
+                continue;
+            }
+            incoming.insert(path, doc);
         }
         if root.exists() && !root.is_dir() {
             errors.push(format!("{}: exists and is not a folder", root.display()));

@@ -4,6 +4,8 @@
 //! Each test file is a crate of its own and uses only some of these; an item that not
 //! every one of them uses carries `#[allow(dead_code)]` and says who does.
 
+pub mod tls;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
