@@ -329,3 +329,99 @@ fn each_configuration_is_told_apart_and_graded() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+#[test]
+fn collect_cli_writes_evidence_that_check_judges_over_ipv4_and_ipv6() {
+    use common::{path_str, run};
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (cert, key) = common::tls::make_cert(d);
+    let port = common::tls::free_port();
+    let mut cmd = std::process::Command::new("openssl");
+    cmd.args([
+        "s_server", "-quiet", "-www", "-cert", &cert, "-key", &key, "-tls1_2", "-accept",
+    ])
+    .arg(format!("[::1]:{port}"));
+    let _v6 = common::tls::spawn_and_wait_at(cmd, d, &format!("[::1]:{port}"));
+    let (_v4, v4) = s_server_with(d, &["-cert", &cert, "-key", &key, "-tls1_3", "-www"]);
+    let closed = common::tls::free_port();
+    let ev = d.join("evidence");
+    let targets = [
+        format!("[::1]:{port}"),
+        format!("127.0.0.1:{}", v4.port()),
+        format!("127.0.0.1:{closed}"),
+    ];
+    let o = run(&[
+        "collect",
+        "tls",
+        &targets[0],
+        &targets[1],
+        &targets[2],
+        "--into",
+        path_str(&ev),
+        "--timeout",
+        "3",
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stdout.contains("3 document(s) added"), "{}", o.stdout);
+    assert!(
+        o.stdout.contains("Connection refused"),
+        "an unreachable endpoint is recorded, not dropped: {}",
+        o.stdout
+    );
+    assert_eq!(run(&["evidence", "verify", path_str(&ev)]).code, 0);
+    // The self-signed servers fail the trust control; the closed port is an error; nothing passes by omission.
+    let p = d.join("p.yaml");
+    std::fs::write(
+        &p,
+        "name: t\nselect:\n  ids: [tls.cert-trusted, tls.min-protocol-1-2]\n",
+    )
+    .unwrap();
+    let o = run(&[
+        "check",
+        "--evidence",
+        path_str(&ev),
+        "--profile",
+        path_str(&p),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.code, 1);
+    let r: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
+    let trusted = r["controls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "tls.cert-trusted")
+        .unwrap();
+    let statuses: Vec<(&str, &str)> = trusted["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["subject"].as_str().unwrap(),
+                f["status"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert!(
+        statuses.contains(&(targets[0].as_str(), "fail")),
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.contains(&(targets[2].as_str(), "error")),
+        "{statuses:?}"
+    );
+    let proto = r["controls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "tls.min-protocol-1-2")
+        .unwrap();
+    assert!(proto["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["subject"] == targets[1].as_str() && f["status"] == "pass"));
+}

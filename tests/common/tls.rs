@@ -220,7 +220,13 @@ pub fn gnutls_serv(dir: &Path, args: &[&str]) -> (Server, SocketAddr) {
     spawn_and_wait(cmd, dir, port)
 }
 
-fn spawn_and_wait(mut cmd: Command, dir: &Path, port: u16) -> (Server, SocketAddr) {
+fn spawn_and_wait(cmd: Command, dir: &Path, port: u16) -> (Server, SocketAddr) {
+    let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    (spawn_and_wait_at(cmd, dir, &addr.to_string()), addr)
+}
+
+/// Starts `cmd` in `dir` and waits until `addr` (e.g. `[::1]:8443`) accepts connections.
+pub fn spawn_and_wait_at(mut cmd: Command, dir: &Path, addr: &str) -> Server {
     let child = cmd
         .current_dir(dir)
         .stdin(Stdio::piped())
@@ -229,10 +235,10 @@ fn spawn_and_wait(mut cmd: Command, dir: &Path, port: u16) -> (Server, SocketAdd
         .spawn()
         .expect("start the TLS server (scripts/test installs openssl and gnutls-bin)");
     let server = Server(child);
-    let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    let sock: SocketAddr = addr.parse().expect("a socket address");
     for _ in 0..100 {
-        if std::net::TcpStream::connect(addr).is_ok() {
-            return (server, addr);
+        if std::net::TcpStream::connect(sock).is_ok() {
+            return server;
         }
         std::thread::sleep(Duration::from_millis(50));
     }
