@@ -13,11 +13,7 @@ use assay::collect::tls::body::Protocol;
 use assay::collect::tls::probe::{accepted_suites, pick, ProbeError, Target};
 
 fn target(addr: SocketAddr) -> Target {
-    Target {
-        addr,
-        sni: Some("localhost".into()),
-        timeout: Duration::from_secs(5),
-    }
+    Target::new(addr, Some("localhost".into()), Duration::from_secs(5))
 }
 
 /// A candidate list covering the suites the configurations below use, and some they don't.
@@ -155,11 +151,7 @@ fn hostile_peers_give_errors_within_the_timeout() {
     ];
     rt().block_on(async {
         for (name, behaviour) in cases {
-            let t = Target {
-                addr: hostile(behaviour),
-                sni: None,
-                timeout: Duration::from_secs(2),
-            };
+            let t = Target::new(hostile(behaviour), None, Duration::from_secs(2));
             let started = std::time::Instant::now();
             let r = pick(&t, Protocol::Tls12, &CANDIDATES).await;
             assert!(

@@ -237,6 +237,9 @@ pub struct TlsEndpoint {
     /// The grade, when computed.
     #[serde(default)]
     pub grade: Option<Grade>,
+    /// TCP connections the measurement took (probes and the full handshake).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connections: Option<u32>,
     /// HSTS: `None` = not measured (the key is left out, which policies read as
     /// unknown); `Some(None)` = measured, no header (`null`); `Some(Some(h))` = the header.
     #[serde(

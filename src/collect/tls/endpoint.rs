@@ -42,11 +42,7 @@ pub async fn measure(
         .parse::<std::net::IpAddr>()
         .is_err()
         .then(|| host.to_string());
-    let target = Target {
-        addr,
-        sni,
-        timeout: opts.timeout,
-    };
+    let target = Target::new(addr, sni, opts.timeout);
     let mut body = TlsEndpoint {
         host: host.to_string(),
         port,
@@ -129,6 +125,7 @@ pub async fn measure(
         return Err("no protocol and no cipher suite was accepted: the port does not speak TLS, or refuses every ClientHello".into());
     }
     body.grade = Some(grade(&body, opts.now));
+    body.connections = Some(target.connection_count());
     Ok(body)
 }
 

@@ -106,6 +106,7 @@ pub async fn fetch(target: &Target, host: &str, path: &str) -> Result<HttpsFacts
             addr,
             reason: format!("server name: {e}"),
         })?;
+    target.count_connection();
     let tcp = timeout_at(deadline, TcpStream::connect(addr))
         .await
         .map_err(|_| timeout())?

@@ -68,6 +68,32 @@ pub struct Target {
     pub sni: Option<String>,
     /// Deadline per exchange.
     pub timeout: Duration,
+    /// Connections opened so far, shared by clones: the cost of a measurement, recorded
+    /// in the evidence.
+    pub connections: std::sync::Arc<std::sync::atomic::AtomicU32>,
+}
+
+impl Target {
+    /// A target with a fresh connection counter.
+    pub fn new(addr: SocketAddr, sni: Option<String>, timeout: Duration) -> Target {
+        Target {
+            addr,
+            sni,
+            timeout,
+            connections: Default::default(),
+        }
+    }
+
+    /// Counts one more connection.
+    pub fn count_connection(&self) {
+        self.connections
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Connections opened so far.
+    pub fn connection_count(&self) -> u32 {
+        self.connections.load(std::sync::atomic::Ordering::Relaxed)
+    }
 }
 
 /// What an exchange ended with.
@@ -84,6 +110,7 @@ pub async fn exchange(target: &Target, hello: &ClientHello<'_>) -> Result<Answer
     let addr = target.addr;
     let deadline = Instant::now() + target.timeout;
     let timeout = || ProbeError::Timeout(addr, target.timeout);
+    target.count_connection();
     let mut stream = timeout_at(deadline, TcpStream::connect(addr))
         .await
         .map_err(|_| timeout())?
