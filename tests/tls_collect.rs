@@ -12,7 +12,7 @@ use assay::collect::tls::body::{Protocol, TlsEndpoint};
 use assay::collect::tls::cert::TrustStore;
 use assay::collect::tls::endpoint::{measure, Options};
 use chrono::Utc;
-use common::tls::{gnutls_serv, leaf, make_pki, openssl, rt, s_server_with};
+use common::tls::{gnutls_serv, leaf, make_pki, openssl, rt, s_server_with, self_signed};
 
 /// Which server plays the configuration.
 #[derive(Clone, Copy, PartialEq)]
@@ -219,26 +219,7 @@ fn setup(dir: &Path) {
     leaf(dir, "short", "rsa:2048", "localhost", 1);
     leaf(dir, "other", "rsa:2048", "www.example.org", 90);
     leaf(dir, "weak", "rsa:1024", "localhost", 90);
-    openssl(
-        dir,
-        &[
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "30",
-            "-subj",
-            "/CN=localhost",
-            "-addext",
-            "subjectAltName=DNS:localhost",
-            "-keyout",
-            "self.key",
-            "-out",
-            "self.pem",
-        ],
-    );
+    self_signed(dir, "self");
     // Real (not DSA-style) parameters: OpenSSL 3 ignores -dsaparam ones and falls back
     // to its own 2048-bit group.
     openssl(dir, &["dhparam", "-out", "dh1024.pem", "1024"]);

@@ -41,6 +41,12 @@ pub fn openssl(dir: &Path, args: &[&str]) {
 
 /// A self-signed RSA-2048 certificate for `localhost` in `dir`: (cert.pem, key.pem).
 pub fn make_cert(dir: &Path) -> (String, String) {
+    self_signed(dir, "cert")
+}
+
+/// A self-signed RSA-2048 certificate for `localhost`: `<name>.pem` and `<name>.key`.
+pub fn self_signed(dir: &Path, name: &str) -> (String, String) {
+    let (pem, key) = (format!("{name}.pem"), format!("{name}.key"));
     openssl(
         dir,
         &[
@@ -56,14 +62,14 @@ pub fn make_cert(dir: &Path) -> (String, String) {
             "-addext",
             "subjectAltName=DNS:localhost",
             "-keyout",
-            "key.pem",
+            &key,
             "-out",
-            "cert.pem",
+            &pem,
         ],
     );
     (
-        dir.join("cert.pem").display().to_string(),
-        dir.join("key.pem").display().to_string(),
+        dir.join(pem).display().to_string(),
+        dir.join(key).display().to_string(),
     )
 }
 

@@ -11,7 +11,6 @@ use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, Server
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{ClientConfig, DigitallySignedStruct, SignatureScheme};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
 use tokio::time::{timeout_at, Instant};
 use tokio_rustls::TlsConnector;
 
@@ -106,14 +105,7 @@ pub async fn fetch(target: &Target, host: &str, path: &str) -> Result<HttpsFacts
             addr,
             reason: format!("server name: {e}"),
         })?;
-    target.count_connection();
-    let tcp = timeout_at(deadline, TcpStream::connect(addr))
-        .await
-        .map_err(|_| timeout())?
-        .map_err(|e| ProbeError::Connect {
-            addr,
-            reason: e.to_string(),
-        })?;
+    let tcp = target.connect(deadline).await?;
     let mut tls = timeout_at(
         deadline,
         TlsConnector::from(Arc::new(config)).connect(name, tcp),

@@ -84,10 +84,18 @@ impl Target {
         }
     }
 
-    /// Counts one more connection.
-    pub fn count_connection(&self) {
+    /// Opens a TCP connection before `deadline`, counting it.
+    pub async fn connect(&self, deadline: Instant) -> Result<TcpStream, ProbeError> {
         self.connections
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let addr = self.addr;
+        timeout_at(deadline, TcpStream::connect(addr))
+            .await
+            .map_err(|_| ProbeError::Timeout(addr, self.timeout))?
+            .map_err(|e| ProbeError::Connect {
+                addr,
+                reason: e.to_string(),
+            })
     }
 
     /// Connections opened so far.
@@ -110,14 +118,7 @@ pub async fn exchange(target: &Target, hello: &ClientHello<'_>) -> Result<Answer
     let addr = target.addr;
     let deadline = Instant::now() + target.timeout;
     let timeout = || ProbeError::Timeout(addr, target.timeout);
-    target.count_connection();
-    let mut stream = timeout_at(deadline, TcpStream::connect(addr))
-        .await
-        .map_err(|_| timeout())?
-        .map_err(|e| ProbeError::Connect {
-            addr,
-            reason: e.to_string(),
-        })?;
+    let mut stream = target.connect(deadline).await?;
     let io = |e: std::io::Error| ProbeError::Io {
         addr,
         reason: e.to_string(),
