@@ -218,3 +218,31 @@ fn hsts_header_is_read_from_a_real_https_server() {
     );
     assert_eq!(f.certificates.len(), 1);
 }
+
+#[test]
+fn a_hostile_peer_becomes_an_error_for_the_whole_endpoint() {
+    use std::io::{Read, Write};
+    let addr = hostile(|mut s| {
+        let mut b = [0u8; 4096];
+        let _ = s.read(&mut b);
+        let _ = s.write_all(&[22, 3, 3, 0xff, 0xff, 1, 2, 3]);
+    });
+    let opts = assay::collect::tls::endpoint::Options {
+        timeout: Duration::from_secs(2),
+        store: assay::collect::tls::cert::TrustStore::mozilla(),
+        now: chrono::Utc::now(),
+    };
+    let started = std::time::Instant::now();
+    let r = rt().block_on(assay::collect::tls::endpoint::measure(
+        "localhost",
+        addr.port(),
+        addr,
+        &opts,
+    ));
+    let err = r.expect_err("a peer that answers garbage is not measured");
+    assert!(
+        err.contains("invalid reply") && err.contains("record length"),
+        "{err}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(3));
+}
