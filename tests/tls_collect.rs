@@ -82,9 +82,36 @@ const CASES: &[Case] =
                 assert_eq!(tls12.len(), 2, "{tls12:?}");
                 assert!(tls12.contains(&"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"));
                 assert_eq!(b.secure_renegotiation, Some(true));
+                for g in ["x25519", "secp256r1", "secp384r1"] {
+                    assert!(
+                        b.groups.iter().any(|x| x == g),
+                        "{g} missing from {:?}",
+                        b.groups
+                    );
+                }
                 let c = b.certificate.as_ref().unwrap();
                 assert!(c.trusted && c.hostname_match && c.chain_complete && !c.self_signed);
                 assert_eq!((c.key_type.as_str(), c.key_bits), ("RSA", 2048));
+            },
+        },
+        Case {
+            software: Software::OpenSsl,
+            name: "one EC group only",
+            leaf: ("good", "rsa:2048", "localhost"),
+            args: &[
+                "-tls1_2",
+                "-groups",
+                "secp384r1",
+                "-cipher",
+                "ECDHE-RSA-AES128-GCM-SHA256",
+            ],
+            judge_days_ahead: 0,
+            protocols: &[Protocol::Tls12],
+            grade: "A-",
+            caps: &["no_tls1_3"],
+            check: |b| {
+                assert_eq!(b.groups, ["secp384r1"]);
+                assert_eq!(b.ecdh_bits, Some(384));
             },
         },
         Case {

@@ -15,7 +15,7 @@ use super::body::{Protocol, TlsEndpoint};
 use super::cert::{self, TrustStore};
 use super::grade::grade;
 use super::https;
-use super::probe::{accepted_suites, pick, ProbeError, Target};
+use super::probe::{accepted_groups, accepted_suites, pick, ProbeError, Target};
 use super::suites;
 use super::wire::{self, parse_server_key_exchange, KeyExchangeParams, Reply};
 
@@ -100,6 +100,36 @@ pub async fn measure(
         let entry = suite.evidence(*protocol, group);
         if !body.cipher_suites.contains(&entry) {
             body.cipher_suites.push(entry);
+        }
+    }
+    // Which groups the server accepts, one offered at a time, under the newest protocol
+    // that has (EC)DHE suites: the smallest one is what a weak client gets.
+    for protocol in [Protocol::Tls13, Protocol::Tls12] {
+        let kx_suites: Vec<u16> = replies
+            .iter()
+            .filter(|(p, _)| *p == protocol)
+            .filter_map(|(_, r)| r.hello.as_ref().map(|h| h.cipher_suite))
+            .filter(|id| {
+                protocol == Protocol::Tls13 || suites::by_id(*id).is_some_and(body_kx_is_ec)
+            })
+            .collect();
+        if kx_suites.is_empty() {
+            continue;
+        }
+        for g in accepted_groups(&target, protocol, &kx_suites)
+            .await
+            .map_err(describe)?
+        {
+            if let Some((name, bits)) = wire::group(g) {
+                if g >= 256 {
+                    dh_bits = Some(dh_bits.map_or(bits, |b| b.min(bits)));
+                } else {
+                    ecdh_bits = Some(ecdh_bits.map_or(bits, |b| b.min(bits)));
+                }
+                if !body.groups.iter().any(|n| n == name) {
+                    body.groups.push(name.to_string());
+                }
+            }
         }
     }
     body.dh_bits = dh_bits;

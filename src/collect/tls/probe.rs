@@ -165,6 +165,16 @@ pub async fn exchange(target: &Target, hello: &ClientHello<'_>) -> Result<Answer
 
 /// Builds a ClientHello for `protocol` offering `suites`.
 pub fn hello_for<'a>(target: &'a Target, protocol: Protocol, suites: &'a [u16]) -> ClientHello<'a> {
+    hello_with_groups(target, protocol, suites, &OFFERED_GROUPS)
+}
+
+/// [`hello_for`] offering only `groups`.
+pub fn hello_with_groups<'a>(
+    target: &'a Target,
+    protocol: Protocol,
+    suites: &'a [u16],
+    groups: &'a [u16],
+) -> ClientHello<'a> {
     ClientHello {
         version: protocol.wire_version(),
         suites,
@@ -173,7 +183,7 @@ pub fn hello_for<'a>(target: &'a Target, protocol: Protocol, suites: &'a [u16]) 
         } else {
             target.sni.as_deref()
         },
-        groups: &OFFERED_GROUPS,
+        groups,
         random: random_bytes(),
         x25519_share: random_bytes(),
     }
@@ -203,6 +213,47 @@ pub async fn pick(
             _ => Ok(None),
         },
     }
+}
+
+/// The key-exchange groups of [`OFFERED_GROUPS`] the server accepts under `protocol`
+/// with `suites` (ECDHE suites for TLS 1.2; TLS 1.3 suites), offering one group per
+/// connection. TLS 1.2 names the group in its ServerKeyExchange; TLS 1.3 in the
+/// ServerHello's or HelloRetryRequest's key_share.
+pub async fn accepted_groups(
+    target: &Target,
+    protocol: Protocol,
+    suites: &[u16],
+) -> Result<Vec<u16>, ProbeError> {
+    let mut out = Vec::new();
+    for g in OFFERED_GROUPS {
+        // RFC 7919 groups are negotiated this way only in TLS 1.3.
+        if g >= 256 && protocol != Protocol::Tls13 {
+            continue;
+        }
+        let only = [g];
+        let hello = hello_with_groups(target, protocol, suites, &only);
+        let Answer::Reply(reply) = exchange(target, &hello).await? else {
+            continue;
+        };
+        let Some(h) = &reply.hello else { continue };
+        if h.version != protocol.wire_version() {
+            continue;
+        }
+        let chosen = if protocol == Protocol::Tls13 {
+            h.group
+        } else {
+            reply.key_exchange.as_deref().and_then(|ske| {
+                match super::wire::parse_server_key_exchange(ske, true) {
+                    Ok(super::wire::KeyExchangeParams::Ecdh { group }) => Some(group),
+                    _ => None,
+                }
+            })
+        };
+        if chosen == Some(g) {
+            out.push(g);
+        }
+    }
+    Ok(out)
 }
 
 /// Every suite of `candidates` the server accepts under `protocol`, in the order the

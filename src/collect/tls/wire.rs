@@ -619,10 +619,15 @@ impl ClientHello<'_> {
             }
             if tls13 {
                 push_ext(&mut exts, ext::SUPPORTED_VERSIONS, &[2, 0x03, 0x04]);
+                // A key share only for x25519, and only when it is offered: asking for
+                // one group that has no share makes a server that supports it answer
+                // with a HelloRetryRequest naming it, which is how groups are probed.
                 let mut share = Vec::new();
-                share.extend_from_slice(&29u16.to_be_bytes());
-                push_u16(&mut share, 32);
-                share.extend_from_slice(&self.x25519_share);
+                if self.groups.contains(&29) {
+                    share.extend_from_slice(&29u16.to_be_bytes());
+                    push_u16(&mut share, 32);
+                    share.extend_from_slice(&self.x25519_share);
+                }
                 let mut data = Vec::new();
                 push_u16(&mut data, share.len() as u16);
                 data.extend_from_slice(&share);
