@@ -153,11 +153,14 @@ enum CollectCmd {
     /// the SSL Labs-style grade. Only the named targets are contacted.
     #[command(after_help = "Examples:
   assay collect tls app.example.com api.example.com:8443 --into evidence/
+  assay collect tls --inventory inventory.yaml --into evidence/
   assay collect tls 10.0.0.5:443 --ca-file internal-ca.pem --into evidence/")]
     Tls {
         /// HOST, HOST:PORT or [IPv6]:PORT (port 443 when absent).
-        #[arg(required = true)]
         targets: Vec<String>,
+        /// Also probe the inventory's `tls.endpoints` list.
+        #[arg(long, value_name = "FILE")]
+        inventory: Option<PathBuf>,
         /// The evidence folder to add the documents to (created if missing).
         #[arg(long, value_name = "DIR")]
         into: PathBuf,
@@ -293,12 +296,26 @@ fn run(cli: Cli) -> Result<u8, Fatal> {
         Command::Check(a) => cmd_check(a),
         Command::Report(a) => cmd_report(a),
         Command::Collect(CollectCmd::Tls {
-            targets,
+            mut targets,
+            inventory,
             into,
             ca_file,
             timeout,
             concurrency,
-        }) => cmd_collect_tls(&targets, &into, ca_file.as_deref(), timeout, concurrency),
+        }) => {
+            if let Some(inv) = &inventory {
+                targets.extend(
+                    assay::collect::inventory::list(inv, &["tls", "endpoints"]).map_err(Fatal)?,
+                );
+            }
+            if targets.is_empty() {
+                return Err(Fatal(
+                    "no targets: name HOST[:PORT]… or give --inventory with a tls.endpoints list"
+                        .into(),
+                ));
+            }
+            cmd_collect_tls(&targets, &into, ca_file.as_deref(), timeout, concurrency)
+        }
         Command::Evidence(EvidenceCmd::Import {
             files,
             into,

@@ -4,4 +4,5 @@
 //! never decides pass or fail — that is the policies' job — it records facts, and it
 //! records a failure to measure as `body.error`, never as a good-looking absence.
 
+pub mod inventory;
 pub mod tls;
