@@ -181,9 +181,12 @@ enum EvidenceCmd {
     /// Validate documents against their kind's schema and add them to a folder and its
     /// manifest. Nothing is written unless every document is valid.
     #[command(after_help = "Examples:
-  assay evidence import scans/*.json --into evidence/")]
+  assay evidence import scans/*.json --into evidence/
+  assay evidence import --from testssl testssl.json --into evidence/
+  assay evidence import --from sslyze sslyze.json --into evidence/")]
     Import {
-        /// Evidence documents (one object or an array per file).
+        /// Evidence documents (one object or an array per file), or with --from the
+        /// tool's JSON output.
         #[arg(required = true)]
         files: Vec<PathBuf>,
         /// The evidence folder (created if missing).
@@ -192,6 +195,11 @@ enum EvidenceCmd {
         /// Use the schemas of the catalog in DIR.
         #[arg(long, value_name = "DIR")]
         catalog: Option<PathBuf>,
+        /// Convert another tool's JSON into tls.endpoint evidence: testssl (testssl.sh
+        /// --jsonfile or --jsonfile-pretty) or sslyze (--json_out). Default: the files
+        /// are assay evidence documents.
+        #[arg(long, value_name = "testssl|sslyze")]
+        from: Option<ImportFrom>,
     },
     /// List the documents of a folder.
     #[command(after_help = "Example:\n  assay evidence list evidence/ --kind tls.endpoint")]
@@ -320,7 +328,11 @@ fn run(cli: Cli) -> Result<u8, Fatal> {
             files,
             into,
             catalog,
-        }) => cmd_import(&files, &into, catalog.as_deref()),
+            from,
+        }) => match from {
+            None => cmd_import(&files, &into, catalog.as_deref()),
+            Some(tool) => cmd_import_tls(tool, &files, &into, catalog.as_deref()),
+        },
         Command::Evidence(EvidenceCmd::List { dir, kind }) => {
             cmd_evidence_list(&dir, kind.as_deref())
         }
@@ -793,6 +805,98 @@ fn cmd_import(files: &[PathBuf], into: &Path, catalog: Option<&Path>) -> Result<
     let bundle = load_bundle(catalog)?;
     let kinds = KindRegistry::from_bundle(&bundle)?;
     let summary = EvidenceDir::import(into, files, &kinds).map_err(|e| Fatal(e.to_string()))?;
+    for p in &summary.added {
+        println!("added     {p}");
+    }
+    for p in &summary.unchanged {
+        println!("unchanged {p}");
+    }
+    println!(
+        "{} added, {} unchanged, into {}",
+        summary.added.len(),
+        summary.unchanged.len(),
+        into.display()
+    );
+    Ok(EXIT_PASS)
+}
+
+/// A tool whose JSON output `evidence import --from` converts.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ImportFrom {
+    /// testssl.sh `--jsonfile` or `--jsonfile-pretty`.
+    Testssl,
+    /// sslyze `--json_out`.
+    Sslyze,
+}
+
+/// `evidence import --from TOOL`: converts each file into `tls.endpoint` documents and adds
+/// them all, or nothing when any file is invalid.
+fn cmd_import_tls(
+    tool: ImportFrom,
+    files: &[PathBuf],
+    into: &Path,
+    catalog: Option<&Path>,
+) -> Result<u8, Fatal> {
+    use assay::collect::tls::import::{sslyze, testssl, Input, Measured, TimeSource};
+    let bundle = load_bundle(catalog)?;
+    let kinds = KindRegistry::from_bundle(&bundle)?;
+    let (mut docs, mut errors, mut lines) = (Vec::new(), Vec::new(), Vec::new());
+    for file in files {
+        let name = file.display().to_string();
+        let text = match std::fs::read_to_string(file) {
+            Ok(t) => t,
+            Err(e) => {
+                errors.push(format!("{name}: cannot read: {e}"));
+                continue;
+            }
+        };
+        let mtime = std::fs::metadata(file)
+            .and_then(|m| m.modified())
+            .ok()
+            .map(chrono::DateTime::<chrono::Utc>::from);
+        let input = Input {
+            file: &name,
+            text: &text,
+            mtime,
+        };
+        let imported = match tool {
+            ImportFrom::Testssl => testssl::from_testssl(input),
+            ImportFrom::Sslyze => sslyze::from_sslyze(input),
+        };
+        match imported {
+            Ok(list) => {
+                for i in list {
+                    let what = match &i.measured {
+                        Measured::Body { body, missing } => format!(
+                            "grade {}, {} suite(s){}",
+                            body.grade.as_ref().map_or("-", |g| g.grade.as_str()),
+                            body.cipher_suites.len(),
+                            if missing.is_empty() {
+                                String::new()
+                            } else {
+                                format!(", incomplete: {}", missing.join("; "))
+                            }
+                        ),
+                        Measured::Failed(e) => format!("not measured: {e}"),
+                    };
+                    let when = match i.time_source {
+                        TimeSource::File => "scan time from the file",
+                        TimeSource::Mtime => "scan time = the file's modification time",
+                    };
+                    lines.push(format!(
+                        "{} from {name} ({} {}, {when}): {what}",
+                        i.subject, i.collector.name, i.collector.version
+                    ));
+                    docs.push((format!("{name} ({})", i.subject), i.document()));
+                }
+            }
+            Err(e) => errors.push(e.to_string()),
+        }
+    }
+    let summary = EvidenceDir::add(into, docs, errors, &kinds).map_err(|e| Fatal(e.to_string()))?;
+    for l in &lines {
+        println!("{l}");
+    }
     for p in &summary.added {
         println!("added     {p}");
     }

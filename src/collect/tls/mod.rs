@@ -11,6 +11,7 @@ pub mod cert;
 pub mod endpoint;
 pub mod grade;
 pub mod https;
+pub mod import;
 pub mod probe;
 pub mod run;
 pub mod suites;

@@ -8,8 +8,17 @@
 //! Every fact in the body is one the tool reported; nothing is filled in by assay's own
 //! guess. A fact the body needs but the tool did not report (a protocol it did not test, a
 //! DH group size it did not print, a trust verdict it did not separate from the host-name
-//! check) is written in its safest form *and* named in `body.incomplete`, so a policy still
-//! reports what is wrong but can never pass the subject on the strength of an unknown.
+//! check) is recorded as `false` where the schema needs a boolean (or left out where the
+//! field is optional) *and* named in `body.incomplete`: a policy still reports what is
+//! wrong, but any `pass` for the subject becomes an error, so an unknown never passes.
+//! The grade is computed from the same body, so it may carry a cap (`hostname_mismatch`)
+//! that only an unknown caused; `incomplete` says which.
+//!
+//! Certificate facts that are in the certificate itself (subject, SANs, issuer, dates, key,
+//! signature algorithm) are read from the PEM the tool printed, exactly as the probe reads
+//! a certificate; the verdicts (trusted, host name, chain complete) are the tool's.
+//! `collected_at` is when the scan finished, from the file, else the file's modification
+//! time ([`TimeSource`] says which), to the second.
 //! Input that is not the tool's JSON (truncated, wrong types, an unknown cipher suite name,
 //! no scanned server at all) is an [`ImportError`] naming the file, the JSON path and what
 //! was expected, and nothing is imported. A server the tool could not reach becomes a
@@ -21,10 +30,13 @@
 pub mod sslyze;
 pub mod testssl;
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Timelike, Utc};
 use serde_json::Value;
 
-use super::body::{CipherSuite, Protocol, Protocols, TlsEndpoint};
+use rustls_pki_types::pem::PemObject;
+
+use super::body::{Certificate, CipherSuite, Protocol, Protocols, TlsEndpoint};
+use super::cert;
 use super::run::Endpoint;
 use super::suites;
 use super::wire;
@@ -94,7 +106,7 @@ impl Imported {
                     map.insert(
                         "incomplete".into(),
                         Value::String(format!(
-                            "{} did not report: {}",
+                            "{} did not report everything this evidence needs: {}",
                             self.collector.name,
                             missing.join("; ")
                         )),
@@ -155,16 +167,8 @@ impl Input<'_> {
 
     /// Parses the text as JSON.
     fn parse(&self, tool: &str) -> Result<Value, ImportError> {
-        serde_json::from_str(self.text).map_err(|e| {
-            self.err(
-                "(file)",
-                format!(
-                    "not {tool} JSON: line {} column {}: {e}",
-                    e.line(),
-                    e.column()
-                ),
-            )
-        })
+        serde_json::from_str(&quote_big_integers(self.text))
+            .map_err(|e| self.err("(file)", format!("not {tool} JSON: {e}")))
     }
 
     /// The file's own time, else its modification time, else an error.
@@ -173,9 +177,12 @@ impl Input<'_> {
         found: Option<DateTime<Utc>>,
         field: &str,
     ) -> Result<(DateTime<Utc>, TimeSource), ImportError> {
+        // Evidence dates to the second; the fraction would only make two imports of
+        // one scan differ.
+        let whole = |t: DateTime<Utc>| t.with_nanosecond(0).unwrap_or(t);
         match (found, self.mtime) {
-            (Some(t), _) => Ok((t, TimeSource::File)),
-            (None, Some(t)) => Ok((t, TimeSource::Mtime)),
+            (Some(t), _) => Ok((whole(t), TimeSource::File)),
+            (None, Some(t)) => Ok((whole(t), TimeSource::Mtime)),
             (None, None) => Err(self.err(
                 field,
                 "the file does not say when the scan ran and has no modification time",
@@ -184,8 +191,73 @@ impl Input<'_> {
     }
 }
 
+/// Integers longer than this many digits are read as strings.
+const BIG_INTEGER_DIGITS: usize = 20;
+
+/// The text with every integer of more than [`BIG_INTEGER_DIGITS`] digits outside strings
+/// put in quotes. sslyze writes RSA moduli as bare 600-digit integers, which overflow
+/// serde_json's numbers; none of them is a fact an importer reads. A lexical pass only:
+/// the parser still judges the result (a column after such a number shifts by two).
+fn quote_big_integers(text: &str) -> std::borrow::Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let mut spans = Vec::new();
+    let (mut i, mut in_string) = (0, false);
+    while i < bytes.len() {
+        let b = bytes[i];
+        if in_string {
+            match b {
+                b'\\' => i += 1,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            i += 1;
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'0'..=b'9' => {
+                let start = i;
+                while i < bytes.len() && bytes[i].is_ascii_digit() {
+                    i += 1;
+                }
+                let next = bytes.get(i).copied();
+                let integer = !matches!(next, Some(b'.' | b'e' | b'E'));
+                let prev = start.checked_sub(1).map(|p| bytes[p]);
+                let before = start.checked_sub(2).map(|p| bytes[p]);
+                // Not the fraction or exponent of another number; keep a minus sign inside.
+                let first = match prev {
+                    Some(b'-') if !matches!(before, Some(b'e' | b'E')) => Some(start - 1),
+                    Some(b'-' | b'+' | b'.') => None,
+                    Some(p) if p.is_ascii_alphanumeric() => None,
+                    _ => Some(start),
+                };
+                if let (true, Some(first)) = (integer && i - start > BIG_INTEGER_DIGITS, first) {
+                    spans.push((first, i));
+                }
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    if spans.is_empty() {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 2 * spans.len());
+    let mut last = 0;
+    for (a, b) in spans {
+        out.push_str(&text[last..a]);
+        out.push('"');
+        out.push_str(&text[a..b]);
+        out.push('"');
+        last = b;
+    }
+    out.push_str(&text[last..]);
+    std::borrow::Cow::Owned(out)
+}
+
 /// A JSON value with the path that led to it, so every error can say where it is.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 struct At<'a> {
     v: &'a Value,
     path: String,
@@ -246,12 +318,10 @@ impl<'a> At<'a> {
 
     /// The member `key`; `None` when absent or null. Errors when this is not an object.
     fn opt(&self, key: &str) -> Result<Option<At<'a>>, ImportError> {
-        let obj = self.v.as_object().ok_or_else(|| {
-            self.err(format!(
-                "expected an object, found {}",
-                type_name(self.v)
-            ))
-        })?;
+        let obj = self
+            .v
+            .as_object()
+            .ok_or_else(|| self.err(format!("expected an object, found {}", type_name(self.v))))?;
         Ok(obj
             .get(key)
             .filter(|v| !v.is_null())
@@ -318,10 +388,14 @@ fn parse_time(s: &str) -> Option<DateTime<Utc>> {
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return Some(t.with_timezone(&Utc));
     }
-    ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d %H:%M"]
-        .iter()
-        .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
-        .map(|n| n.and_utc())
+    [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%d %H:%M",
+    ]
+    .iter()
+    .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
+    .map(|n| n.and_utc())
 }
 
 /// The facts gathered while reading one server, before they become a body.
@@ -400,8 +474,14 @@ impl Facts {
         }
     }
 
-    /// The body: unknown protocols are recorded as not offered and named in `missing`.
-    fn into_body(mut self, host: &str, port: u16, address: Option<String>) -> TlsEndpoint {
+    /// The body and the facts that are missing: unknown protocols are recorded as not
+    /// offered and named.
+    fn into_body(
+        mut self,
+        host: &str,
+        port: u16,
+        address: Option<String>,
+    ) -> (TlsEndpoint, Vec<String>) {
         let mut protocols = Protocols::default();
         for p in Protocol::ALL {
             match self.protocols[index(p)] {
@@ -410,28 +490,26 @@ impl Facts {
             }
         }
         self.groups.sort();
-        let uses = |kx: &str| self.suites.iter().any(|s| s.kx == kx);
-        if uses("DHE") && self.dh_bits.is_none() {
-            self.missing.push("the Diffie-Hellman group size of the DHE suites".into());
+        let dhe = self.suites.iter().any(|s| s.kx == "DHE");
+        let ecdhe = self.suites.iter().any(|s| s.kx == "ECDHE");
+        if dhe && self.dh_bits.is_none() {
+            self.missing("the Diffie-Hellman group size of the DHE suites");
         }
-        if uses("ECDHE") && self.ecdh_bits.is_none() && self.groups.is_empty() {
-            self.missing.push("the curves used by the ECDHE suites".into());
+        if ecdhe && self.ecdh_bits.is_none() && self.groups.is_empty() {
+            self.missing("the curves of the ECDHE suites");
         }
-        TlsEndpoint {
+        let body = TlsEndpoint {
             host: host.to_string(),
             port,
             address,
             protocols,
             cipher_suites: self.suites,
-            server_cipher_order: None,
             dh_bits: self.dh_bits,
             ecdh_bits: self.ecdh_bits,
             groups: self.groups,
-            secure_renegotiation: None,
-            certificate: None,
-            grade: None,
-            hsts: None,
-        }
+            ..TlsEndpoint::default()
+        };
+        (body, self.missing)
     }
 }
 
@@ -448,6 +526,78 @@ fn suite_entry(
         ))
     })?;
     Ok(suite.evidence(protocol, tls13_ffdh.then_some(0x0100)))
+}
+
+/// The verdicts an importer takes from the tool; `None` when the tool did not say.
+struct Verdicts {
+    trusted: Option<bool>,
+    hostname_match: Option<bool>,
+    chain_complete: Option<bool>,
+    self_signed: Option<bool>,
+}
+
+/// Certificate facts from the leaf the tool printed (PEM, possibly with its line breaks
+/// turned into spaces as testssl.sh does): subject, SANs, issuer, dates, key and signature
+/// are read from the certificate itself, exactly as the probe reads them; the verdicts
+/// (trust, host name, chain) are the tool's, and one it did not give is recorded as
+/// `false` and named in `facts.missing`.
+fn certificate(
+    at: &At<'_>,
+    pem: &str,
+    host: &str,
+    v: Verdicts,
+    facts: &mut Facts,
+) -> Result<Certificate, ImportError> {
+    const BEGIN: &str = "-----BEGIN CERTIFICATE-----";
+    const END: &str = "-----END CERTIFICATE-----";
+    let inner = pem
+        .find(BEGIN)
+        .map(|i| &pem[i + BEGIN.len()..])
+        .and_then(|rest| rest.find(END).map(|j| &rest[..j]))
+        .ok_or_else(|| at.err("expected a PEM certificate (-----BEGIN CERTIFICATE----- ...)"))?;
+    let b64: String = inner.chars().filter(|c| !c.is_whitespace()).collect();
+    let mut text = String::from(BEGIN);
+    text.push('\n');
+    for chunk in b64.as_bytes().chunks(64) {
+        text.push_str(&String::from_utf8_lossy(chunk));
+        text.push('\n');
+    }
+    text.push_str(END);
+    text.push('\n');
+    let der = rustls_pki_types::CertificateDer::from_pem_slice(text.as_bytes())
+        .map_err(|e| at.err(format!("the PEM certificate does not decode: {e}")))?;
+    let mut c = cert::facts(
+        &[der.to_vec()],
+        host,
+        Utc::now(),
+        &cert::TrustStore::mozilla(),
+    )
+    .map_err(|e| at.err(e.to_string()))?;
+    if !matches!(c.key_type.as_str(), "RSA" | "EC" | "Ed25519") {
+        return Err(at.err(format!(
+            "the certificate's key type '{}' cannot be recorded (tls.endpoint knows RSA, EC and Ed25519)",
+            c.key_type
+        )));
+    }
+    let mut verdict = |value: Option<bool>, what: &str| {
+        value.unwrap_or_else(|| {
+            facts.missing(what.to_string());
+            false
+        })
+    };
+    c.trusted = verdict(v.trusted, "whether the certificate chain is trusted");
+    c.hostname_match = verdict(
+        v.hostname_match,
+        "whether the certificate matches the host name",
+    );
+    c.chain_complete = verdict(
+        v.chain_complete,
+        "whether the server sends a complete certificate chain",
+    );
+    if let Some(s) = v.self_signed {
+        c.self_signed = s;
+    }
+    Ok(c)
 }
 
 /// The evidence subject for `host:port`.
@@ -479,6 +629,24 @@ mod tests {
             Some("2026-11-25T17:14:58Z")
         );
         assert_eq!(t("yesterday"), None);
+    }
+
+    #[test]
+    fn big_integers_become_strings() {
+        let big = "1".repeat(30);
+        let text =
+            format!(r#"{{"n": {big}, "m": -{big}, "s": "x{big}\\", "f": {big}.5, "k": 12}}"#);
+        let v: Value = serde_json::from_str(&quote_big_integers(&text)).unwrap();
+        assert_eq!(v["n"], Value::String(big.clone()));
+        assert_eq!(v["s"], Value::String(format!("x{big}\\")));
+        assert_eq!(v["k"], 12);
+        assert_eq!(v["m"], Value::String(format!("-{big}")));
+        let frac = format!(r#"[0.{big}, 1e{big}, 1e-{big}]"#);
+        assert_eq!(quote_big_integers(&frac), frac);
+        assert!(matches!(
+            quote_big_integers("{}"),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 
     #[test]
