@@ -58,6 +58,7 @@ fn chain_trust_names_and_keys() {
         "{f:?}"
     );
     assert_eq!((f.key_type.as_str(), f.key_bits), ("RSA", 2048));
+    assert!(matches!(f.days_left, Some(88..=90)), "{:?}", f.days_left);
     assert_eq!(f.signature_algorithm, "ecdsa-with-SHA256");
     assert!(f.sans.contains(&"localhost".to_string()) && f.sans.contains(&"127.0.0.1".to_string()));
     assert!(f.issuer.contains("Assay Test Intermediate") && f.subject.contains("localhost"));
@@ -93,6 +94,11 @@ fn chain_trust_names_and_keys() {
     let f = facts(&[leaf, int], "localhost", later, &store).unwrap();
     assert!(f.trusted);
     assert!(f.not_after.as_str() < "2099-01-01T00:00:00Z");
+    assert!(
+        f.days_left.is_some_and(|d| d < 0),
+        "expired: {:?}",
+        f.days_left
+    );
 }
 
 #[test]

@@ -158,6 +158,10 @@ pub struct Certificate {
     pub chain_complete: bool,
     /// Whether the leaf is self-signed.
     pub self_signed: bool,
+    /// Whole days from the measurement to `not_after` (negative once expired), for people
+    /// reading the evidence; controls recompute it from `not_after` at check time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub days_left: Option<i64>,
 }
 
 /// One limit the grading rules put on the grade, and why.

@@ -182,6 +182,7 @@ pub fn facts(
         hostname_match,
         chain_complete,
         self_signed,
+        days_left: Some((not_after - now.timestamp()).div_euclid(86_400)),
     })
 }
 
