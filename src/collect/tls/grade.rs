@@ -909,6 +909,7 @@ mod tests {
                 hostname_match: true,
                 chain_complete: true,
                 self_signed: false,
+                days_left: None,
             }),
             hsts: Some(Some(Hsts {
                 max_age: 31_536_000,
