@@ -5,4 +5,5 @@
 //! records a failure to measure as `body.error`, never as a good-looking absence.
 
 pub mod inventory;
+pub mod net;
 pub mod tls;

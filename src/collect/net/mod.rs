@@ -1,0 +1,4 @@
+//! Network exposure: what is reachable (`net.ports`, observed by scanning or imported from
+//! nmap) and what the rules allow (`net.firewall`, imported from firewall configuration).
+
+pub mod import;
