@@ -149,6 +149,43 @@ struct GateArgs {
 
 #[derive(Subcommand)]
 enum CollectCmd {
+    /// TCP connect scan: open / closed / filtered per port, and the service on open ports.
+    /// Only the named targets are contacted.
+    #[command(after_help = "Examples:
+  assay collect ports app.example.com 203.0.113.0/28 --ports 1-1024 --vantage internet --into evidence/
+  assay collect ports 10.0.0.5 --ports all --vantage internal --rate 2000 --into evidence/")]
+    Ports {
+        /// Host names, IPv4/IPv6 addresses or CIDR ranges.
+        #[arg(required = true)]
+        targets: Vec<String>,
+        /// Ports: `80,443`, `1-1024`, `all`, `top100`, or a mix.
+        #[arg(long, default_value = "top100", value_name = "SPEC")]
+        ports: String,
+        /// Where this scan runs from: exposure controls judge only internet scans.
+        #[arg(long, value_enum)]
+        vantage: assay::collect::net::collect::Vantage,
+        /// The evidence folder to add the documents to (created if missing).
+        #[arg(long, value_name = "DIR")]
+        into: PathBuf,
+        /// Milliseconds each connect attempt may take.
+        #[arg(long, default_value_t = 1500, value_name = "MS")]
+        timeout_ms: u64,
+        /// Extra attempts for a silent port.
+        #[arg(long, default_value_t = 1)]
+        retries: u32,
+        /// Connections in flight at once.
+        #[arg(long, default_value_t = 512)]
+        concurrency: usize,
+        /// Most new connections per second (0 = no limit).
+        #[arg(long, default_value_t = 0)]
+        rate: u32,
+        /// Refuse target lists that expand to more addresses than this, unless --yes.
+        #[arg(long, default_value_t = 256)]
+        max_addresses: usize,
+        /// Confirm a target list larger than --max-addresses.
+        #[arg(long)]
+        yes: bool,
+    },
     /// Probe TLS endpoints: protocols, cipher suites, key exchange, certificate, HSTS and
     /// the SSL Labs-style grade. Only the named targets are contacted.
     #[command(after_help = "Examples:
@@ -303,6 +340,27 @@ fn run(cli: Cli) -> Result<u8, Fatal> {
     match cli.command {
         Command::Check(a) => cmd_check(a),
         Command::Report(a) => cmd_report(a),
+        Command::Collect(CollectCmd::Ports {
+            targets,
+            ports,
+            vantage,
+            into,
+            timeout_ms,
+            retries,
+            concurrency,
+            rate,
+            max_addresses,
+            yes,
+        }) => {
+            let opts = assay::collect::net::scan::ScanOptions {
+                timeout: std::time::Duration::from_millis(timeout_ms.max(1)),
+                retries,
+                concurrency: concurrency.max(1),
+                rate,
+                identify: true,
+            };
+            cmd_collect_ports(&targets, &ports, vantage, &into, &opts, max_addresses, yes)
+        }
         Command::Collect(CollectCmd::Tls {
             mut targets,
             inventory,
@@ -1031,6 +1089,78 @@ fn cmd_collect_tls(
     let labelled: Vec<(String, assay::evidence::Document)> = docs
         .into_iter()
         .map(|d| (format!("{} {}", run::COLLECTOR, d.subject), d))
+        .collect();
+    let summary =
+        EvidenceDir::add(into, labelled, Vec::new(), &kinds).map_err(|e| Fatal(e.to_string()))?;
+    let mut t = b.build();
+    t.with(tabled::settings::Style::sharp());
+    println!(
+        "{t}\n{} document(s) added to {}",
+        summary.added.len(),
+        into.display()
+    );
+    Ok(EXIT_PASS)
+}
+
+fn cmd_collect_ports(
+    specs: &[String],
+    ports: &str,
+    vantage: assay::collect::net::collect::Vantage,
+    into: &Path,
+    opts: &assay::collect::net::scan::ScanOptions,
+    max_addresses: usize,
+    yes: bool,
+) -> Result<u8, Fatal> {
+    use assay::collect::net::{collect, scan, targets};
+    let ports = scan::parse_ports(ports).map_err(|e| Fatal(format!("--ports: {e}")))?;
+    let runtime = tokio::runtime::Runtime::new()
+        .map_err(|e| Fatal(format!("cannot start the async runtime: {e}")))?;
+    let targets = runtime
+        .block_on(targets::expand(specs, max_addresses, yes))
+        .map_err(Fatal)?;
+    let addrs: Vec<std::net::IpAddr> = targets.iter().map(|t| t.address).collect();
+    let total = (addrs.len() * ports.len()) as u64;
+    let bar = indicatif::ProgressBar::new(total);
+    if std::io::stderr().is_terminal() {
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} [{bar:30}] {pos}/{len} ports {per_sec}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+    } else {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    let tick = bar.clone();
+    let results = runtime.block_on(scan::scan(&addrs, &ports, opts, move || tick.inc(1)));
+    bar.finish_and_clear();
+    let docs = collect::documents(&results, &targets, vantage);
+    let mut b = tabled::builder::Builder::default();
+    b.push_record(["address", "target", "open", "closed", "filtered"]);
+    for (ip, rs) in &results {
+        let open: Vec<String> = rs
+            .iter()
+            .filter(|r| r.state == scan::PortState::Open)
+            .map(|r| format!("{}/{}", r.port, r.service.as_deref().unwrap_or("?")))
+            .collect();
+        let n = |s| rs.iter().filter(|r| r.state == s).count().to_string();
+        let target = targets
+            .iter()
+            .find(|t| t.address == *ip)
+            .map(|t| t.target.clone())
+            .unwrap_or_default();
+        b.push_record([
+            ip.to_string(),
+            target,
+            open.join(" "),
+            n(scan::PortState::Closed),
+            n(scan::PortState::Filtered),
+        ]);
+    }
+    let kinds = KindRegistry::from_bundle(&Bundle::builtin())?;
+    let labelled = docs
+        .into_iter()
+        .map(|d| (format!("assay-ports {}", d.subject), d))
         .collect();
     let summary =
         EvidenceDir::add(into, labelled, Vec::new(), &kinds).map_err(|e| Fatal(e.to_string()))?;
