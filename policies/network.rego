@@ -545,3 +545,76 @@ no_ip(ip) if {
 	is_string(ip)
 	trim_space(ip) == ""
 }
+
+# net.observed-matches-configured: every port a scan from the internet finds open must be
+# admitted from the whole internet by the configured rules of the same asset. A port open
+# in the scan that no rule admits means the rules on file are not the rules in force (or
+# traffic takes another path): either way the configuration cannot be trusted as evidence.
+
+observed_configured_agree contains lib.not_applicable(x.d.subject, internal_note(x.d)) if {
+	some x in scan_facts
+	x.vantage == "internal"
+}
+
+observed_configured_agree contains lib.unknown(x.d.subject, msg) if {
+	some x in scan_facts
+	x.vantage == "internet"
+	some msg in x.unknowns
+}
+
+observed_configured_agree contains lib.unknown(x.d.subject, sprintf("no net.firewall evidence names %v as its asset; import its rules to compare them with the scan", [scan_name(x.d)])) if {
+	some x in scan_facts
+	x.vantage == "internet"
+	count(x.unknowns) == 0
+	count(firewalls_of(x.d)) == 0
+}
+
+observed_configured_agree contains lib.fail(x.d.subject, msg) if {
+	some x in scan_facts
+	x.vantage == "internet"
+	count(x.unknowns) == 0
+	fws := firewalls_of(x.d)
+	count(fws) > 0
+	some p in x.open
+	not admitted(fws, p)
+	msg := sprintf("%s is open to the internet but no configured ingress rule of %s admits it from 0.0.0.0/0 or ::/0: the rules on file are not the rules in force, or traffic reaches the host another way; find the path and update the rules", [port_label(p), concat(", ", sort([f.subject | some f in fws]))])
+}
+
+observed_configured_agree contains lib.pass(x.d.subject, sprintf("every open port (%s) is admitted by the configured rules of %s", [open_list, concat(", ", sort([f.subject | some f in fws]))])) if {
+	some x in scan_facts
+	x.vantage == "internet"
+	count(x.unknowns) == 0
+	fws := firewalls_of(x.d)
+	count(fws) > 0
+	every p in x.open {
+		admitted(fws, p)
+	}
+	open_list := concat(", ", [port_label(p) | some p in x.open])
+}
+
+# scan_name is how a scan names its host: the target, else the address, else the subject.
+scan_name(d) := d.body.target if is_string(d.body.target)
+
+scan_name(d) := object.get(d.body, "address", d.subject) if not is_string(d.body.target)
+
+# firewalls_of lists the firewall documents whose asset is the scanned target or address.
+firewalls_of(d) := [f |
+	some f in firewalls
+	is_string(f.body.asset)
+	f.body.asset in {scan_name(d), object.get(d.body, "address", ""), d.subject}
+]
+
+# admitted holds when some world-open ingress allow rule covers the port and protocol.
+admitted(fws, p) if {
+	some f in fws
+	some r in rules(f)
+	world_admits(r)
+	some rg in ranges(r)
+	rg.from <= p.port
+	p.port <= rg.to
+	protocol_covers(r.protocol, port_protocol(p))
+}
+
+protocol_covers(rule_proto, _) if any_protocol(lower(rule_proto))
+
+protocol_covers(rule_proto, proto) if lower(rule_proto) == lower(proto)

@@ -436,3 +436,85 @@ test_port_label_forms if {
 	net.port_label({"port": 5432, "protocol": "udp", "service": ""}) == "5432/udp"
 	net.port_label({"port": 5432}) == "5432"
 }
+
+# net.observed-matches-configured
+
+agree_scan(target, open) := {"kind": "net.ports", "subject": "203.0.113.10", "body": {
+	"target": target,
+	"address": "203.0.113.10",
+	"vantage": "internet",
+	"ports": [{"port": p, "protocol": "tcp", "state": "open", "service": null} | some p in open],
+}}
+
+agree_fw(asset, rules) := {"kind": "net.firewall", "subject": asset, "body": {"asset": asset, "format": "nftables", "rules": rules}}
+
+world_rule(proto, from, to) := {
+	"direction": "ingress", "action": "allow", "protocol": proto,
+	"ports": [{"from": from, "to": to}], "sources": ["0.0.0.0/0", "::/0"], "description": null,
+}
+
+test_agree_pass_when_every_open_port_is_admitted if {
+	f := net.observed_configured_agree with input as {"params": {}, "evidence": [
+		agree_scan("web.example", [80, 443]),
+		agree_fw("web.example", [world_rule("tcp", 80, 80), world_rule("tcp", 443, 443)]),
+	]}
+	count(f) == 1
+	some x in f
+	x.status == "pass"
+	contains(x.message, "web.example")
+}
+
+test_agree_fail_names_the_port_no_rule_admits if {
+	f := net.observed_configured_agree with input as {"params": {}, "evidence": [
+		agree_scan("web.example", [443, 5432]),
+		agree_fw("web.example", [world_rule("tcp", 443, 443)]),
+	]}
+	count(f) == 1
+	some x in f
+	x.status == "fail"
+	contains(x.message, "5432")
+}
+
+test_agree_restricted_source_does_not_admit_the_world if {
+	restricted := object.union(world_rule("tcp", 22, 22), {"sources": ["10.0.0.0/8"]})
+	f := net.observed_configured_agree with input as {"params": {}, "evidence": [
+		agree_scan("web.example", [22]),
+		agree_fw("web.example", [restricted]),
+	]}
+	some x in f
+	x.status == "fail"
+}
+
+test_agree_protocol_any_and_ranges_cover_ports if {
+	f := net.observed_configured_agree with input as {"params": {}, "evidence": [
+		agree_scan("web.example", [8080]),
+		agree_fw("web.example", [world_rule("any", 8000, 8100)]),
+	]}
+	some x in f
+	x.status == "pass"
+}
+
+test_agree_without_firewall_evidence_is_an_error if {
+	f := net.observed_configured_agree with input as {"params": {}, "evidence": [agree_scan("web.example", [443])]}
+	count(f) == 1
+	some x in f
+	x.status == "error"
+	contains(x.message, "no net.firewall evidence")
+}
+
+test_agree_internal_scan_is_not_applicable if {
+	scan := json.patch(agree_scan("web.example", [5432]), [{"op": "replace", "path": "/body/vantage", "value": "internal"}])
+	f := net.observed_configured_agree with input as {"params": {}, "evidence": [scan, agree_fw("web.example", [])]}
+	count(f) == 1
+	some x in f
+	x.status == "not_applicable"
+}
+
+test_agree_matches_the_asset_by_address if {
+	f := net.observed_configured_agree with input as {"params": {}, "evidence": [
+		agree_scan("web.example", [443]),
+		agree_fw("203.0.113.10", [world_rule("tcp", 443, 443)]),
+	]}
+	some x in f
+	x.status == "pass"
+}
