@@ -6,6 +6,14 @@
 //! (e.g. an unknown match) is an error, never silently dropped: a dropped allow rule
 //! would hide exposure.
 
+pub mod aws;
+pub mod azure;
+pub mod gcp;
+pub mod iptables;
+pub mod kubernetes;
+pub mod nftables;
+pub mod nmap;
+
 /// One document an importer produced.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Parsed {
@@ -38,6 +46,9 @@ pub struct ImportError {
 impl ImportError {
     /// An error at `at`.
     pub fn new(at: impl Into<String>, message: impl Into<String>) -> ImportError {
-        ImportError { at: at.into(), message: message.into() }
+        ImportError {
+            at: at.into(),
+            message: message.into(),
+        }
     }
 }
