@@ -232,11 +232,14 @@ enum EvidenceCmd {
         /// Use the schemas of the catalog in DIR.
         #[arg(long, value_name = "DIR")]
         catalog: Option<PathBuf>,
-        /// Convert another tool's JSON into tls.endpoint evidence: testssl (testssl.sh
-        /// --jsonfile or --jsonfile-pretty) or sslyze (--json_out). Default: the files
-        /// are assay evidence documents.
-        #[arg(long, value_name = "testssl|sslyze")]
+        /// Convert another tool's output: testssl, sslyze (tls.endpoint); nftables,
+        /// iptables, aws-sg, gcp-firewall, azure-nsg, kubernetes (net.firewall); nmap
+        /// (net.ports). Default: the files are assay evidence documents.
+        #[arg(long, value_name = "TOOL")]
         from: Option<ImportFrom>,
+        /// The asset a host firewall protects (for --from nftables and iptables).
+        #[arg(long, value_name = "NAME")]
+        asset: Option<String>,
     },
     /// List the documents of a folder.
     #[command(after_help = "Example:\n  assay evidence list evidence/ --kind tls.endpoint")]
@@ -387,9 +390,12 @@ fn run(cli: Cli) -> Result<u8, Fatal> {
             into,
             catalog,
             from,
+            asset,
         }) => match from {
             None => cmd_import(&files, &into, catalog.as_deref()),
-            Some(tool) => cmd_import_tls(tool, &files, &into, catalog.as_deref()),
+            Some(ImportFrom::Testssl) => cmd_import_tls(false, &files, &into, catalog.as_deref()),
+            Some(ImportFrom::Sslyze) => cmd_import_tls(true, &files, &into, catalog.as_deref()),
+            Some(tool) => cmd_import_net(tool, asset.as_deref(), &files, &into, catalog.as_deref()),
         },
         Command::Evidence(EvidenceCmd::List { dir, kind }) => {
             cmd_evidence_list(&dir, kind.as_deref())
@@ -885,12 +891,29 @@ enum ImportFrom {
     Testssl,
     /// sslyze `--json_out`.
     Sslyze,
+    /// `nft -j list ruleset` (needs --asset).
+    Nftables,
+    /// `iptables-save` / `ip6tables-save` (needs --asset).
+    Iptables,
+    /// `aws ec2 describe-security-groups`.
+    #[value(name = "aws-sg")]
+    AwsSg,
+    /// `gcloud compute firewall-rules list --format=json`.
+    #[value(name = "gcp-firewall")]
+    GcpFirewall,
+    /// `az network nsg list` / `az network nsg show`.
+    #[value(name = "azure-nsg")]
+    AzureNsg,
+    /// `kubectl get svc -A -o json`.
+    Kubernetes,
+    /// `nmap -oX` (observed ports).
+    Nmap,
 }
 
 /// `evidence import --from TOOL`: converts each file into `tls.endpoint` documents and adds
 /// them all, or nothing when any file is invalid.
 fn cmd_import_tls(
-    tool: ImportFrom,
+    sslyze_json: bool,
     files: &[PathBuf],
     into: &Path,
     catalog: Option<&Path>,
@@ -917,9 +940,10 @@ fn cmd_import_tls(
             text: &text,
             mtime,
         };
-        let imported = match tool {
-            ImportFrom::Testssl => testssl::from_testssl(input),
-            ImportFrom::Sslyze => sslyze::from_sslyze(input),
+        let imported = if sslyze_json {
+            sslyze::from_sslyze(input)
+        } else {
+            testssl::from_testssl(input)
         };
         match imported {
             Ok(list) => {
@@ -1169,6 +1193,106 @@ fn cmd_collect_ports(
     println!(
         "{t}\n{} document(s) added to {}",
         summary.added.len(),
+        into.display()
+    );
+    Ok(EXIT_PASS)
+}
+
+/// `evidence import --from` a firewall or nmap output: converts every file, then adds all
+/// documents, or nothing when any file is invalid.
+fn cmd_import_net(
+    tool: ImportFrom,
+    asset: Option<&str>,
+    files: &[PathBuf],
+    into: &Path,
+    catalog: Option<&Path>,
+) -> Result<u8, Fatal> {
+    use assay::collect::net::import::{
+        aws, azure, gcp, iptables, kubernetes, nftables, nmap, ImportError,
+    };
+    let host_asset = || {
+        asset.ok_or_else(|| {
+            Fatal(
+                "--from nftables and --from iptables need --asset NAME: the host the rules protect"
+                    .into(),
+            )
+        })
+    };
+    let bundle = load_bundle(catalog)?;
+    let kinds = KindRegistry::from_bundle(&bundle)?;
+    let (mut docs, mut errors) = (Vec::new(), Vec::new());
+    for file in files {
+        let name = file.display().to_string();
+        let text = match std::fs::read_to_string(file) {
+            Ok(t) => t,
+            Err(e) => {
+                errors.push(format!("{name}: {e}"));
+                continue;
+            }
+        };
+        let parsed = match tool {
+            ImportFrom::Nftables => nftables::parse(&text, host_asset()?),
+            ImportFrom::Iptables => iptables::parse(&text, host_asset()?),
+            ImportFrom::AwsSg => aws::parse(&text),
+            ImportFrom::GcpFirewall => gcp::parse(&text),
+            ImportFrom::AzureNsg => azure::parse(&text),
+            ImportFrom::Kubernetes => kubernetes::parse(&text),
+            ImportFrom::Nmap => nmap::parse(&text),
+            ImportFrom::Testssl | ImportFrom::Sslyze => Err(ImportError::new(
+                "--from",
+                "testssl and sslyze produce tls.endpoint evidence (handled by the TLS importer)",
+            )),
+        };
+        // Outputs without a time of their own are dated by the file's modification time.
+        let mtime = std::fs::metadata(file)
+            .and_then(|m| m.modified())
+            .map(chrono::DateTime::<chrono::Utc>::from)
+            .unwrap_or_else(|_| chrono::Utc::now());
+        match parsed {
+            Ok(list) if list.is_empty() => errors.push(format!(
+                "{name}: no firewall rules, services or hosts found"
+            )),
+            Ok(list) => {
+                for p in list {
+                    let collected_at =
+                        match p.collected_at.as_deref().map(assay::timefmt::parse_instant) {
+                            Some(Ok(t)) => t,
+                            Some(Err(e)) => {
+                                errors.push(format!("{name}: {e}"));
+                                continue;
+                            }
+                            None => mtime,
+                        };
+                    let doc = assay::evidence::Document {
+                        schema: assay::evidence::SCHEMA.to_string(),
+                        kind: p.kind.to_string(),
+                        subject: p.subject,
+                        collected_at,
+                        collector: assay::evidence::Collector {
+                            name: p.tool.to_string(),
+                            version: p.version.unwrap_or_else(|| "unknown".into()),
+                        },
+                        source: format!("import:{}", p.tool),
+                        body: p.body,
+                        sha256: None,
+                    };
+                    docs.push((name.clone(), doc));
+                }
+            }
+            Err(e) => errors.push(format!("{name}: {e}")),
+        }
+    }
+    let summary = EvidenceDir::add(into, docs, errors, &kinds).map_err(|e| Fatal(e.to_string()))?;
+    for p in &summary.added {
+        println!("added     {p}");
+    }
+    for p in &summary.unchanged {
+        println!("unchanged {p}");
+    }
+    println!(
+        "{} added, {} unchanged, into {}",
+        summary.added.len(),
+        summary.unchanged.len(),
         into.display()
     );
     Ok(EXIT_PASS)

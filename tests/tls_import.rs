@@ -811,7 +811,7 @@ fn cli_rejects_an_unknown_tool_and_a_missing_file() {
         "evidence",
         "import",
         "--from",
-        "nmap",
+        "qualys",
         "x.json",
         "--into",
         path_str(&ev),

@@ -526,32 +526,3 @@ mod tests {
         assert!(e.message.contains("more than"), "{e}");
     }
 }
-#[cfg(test)]
-mod tmp_perf {
-    #[test]
-    fn big_and_garbage() {
-        let host = "<host><status state=\"up\"/><address addr=\"192.0.2.1\" addrtype=\"ipv4\"/><ports><port protocol=\"tcp\" portid=\"22\"><state state=\"open\"/></port></ports></host>\n";
-        let xml = format!("<nmaprun version=\"7\">{}</nmaprun>", host.repeat(100_000));
-        let t = std::time::Instant::now();
-        let d = super::parse(&xml).unwrap();
-        eprintln!("{} docs in {:?} ({} bytes)", d.len(), t.elapsed(), xml.len());
-        let mut seed = 7u64;
-        let good = super::tests_src();
-        for _ in 0..20000 {
-            let mut b = good.as_bytes().to_vec();
-            for _ in 0..4 {
-                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-                let i = (seed >> 33) as usize % b.len();
-                b[i] = (seed >> 13) as u8;
-            }
-            let s = String::from_utf8_lossy(&b);
-            let _ = super::parse(&s);
-            let _ = super::super::aws::parse(&s);
-            let _ = super::super::gcp::parse(&s);
-            let _ = super::super::azure::parse(&s);
-            let _ = super::super::kubernetes::parse(&s);
-        }
-    }
-}
-#[cfg(test)]
-fn tests_src() -> &'static str { include_str!("nmap.rs") }
