@@ -869,18 +869,7 @@ fn cmd_import(files: &[PathBuf], into: &Path, catalog: Option<&Path>) -> Result<
     let bundle = load_bundle(catalog)?;
     let kinds = KindRegistry::from_bundle(&bundle)?;
     let summary = EvidenceDir::import(into, files, &kinds).map_err(|e| Fatal(e.to_string()))?;
-    for p in &summary.added {
-        println!("added     {p}");
-    }
-    for p in &summary.unchanged {
-        println!("unchanged {p}");
-    }
-    println!(
-        "{} added, {} unchanged, into {}",
-        summary.added.len(),
-        summary.unchanged.len(),
-        into.display()
-    );
+    print_import(&summary, into);
     Ok(EXIT_PASS)
 }
 
@@ -979,18 +968,7 @@ fn cmd_import_tls(
     for l in &lines {
         println!("{l}");
     }
-    for p in &summary.added {
-        println!("added     {p}");
-    }
-    for p in &summary.unchanged {
-        println!("unchanged {p}");
-    }
-    println!(
-        "{} added, {} unchanged, into {}",
-        summary.added.len(),
-        summary.unchanged.len(),
-        into.display()
-    );
+    print_import(&summary, into);
     Ok(EXIT_PASS)
 }
 
@@ -1283,6 +1261,12 @@ fn cmd_import_net(
         }
     }
     let summary = EvidenceDir::add(into, docs, errors, &kinds).map_err(|e| Fatal(e.to_string()))?;
+    print_import(&summary, into);
+    Ok(EXIT_PASS)
+}
+
+/// What an import added, one line per document, then the counts.
+fn print_import(summary: &assay::evidence::store::ImportSummary, into: &Path) {
     for p in &summary.added {
         println!("added     {p}");
     }
@@ -1295,5 +1279,4 @@ fn cmd_import_net(
         summary.unchanged.len(),
         into.display()
     );
-    Ok(EXIT_PASS)
 }

@@ -86,16 +86,7 @@ pub async fn measure(
             }
         }
         if let Some(g) = group {
-            if let Some((name, bits)) = wire::group(g) {
-                if g >= 256 {
-                    dh_bits = Some(dh_bits.map_or(bits, |b| b.min(bits)));
-                } else {
-                    ecdh_bits = Some(ecdh_bits.map_or(bits, |b| b.min(bits)));
-                }
-                if !body.groups.iter().any(|n| n == name) {
-                    body.groups.push(name.to_string());
-                }
-            }
+            note_group(g, &mut dh_bits, &mut ecdh_bits, &mut body.groups);
         }
         let entry = suite.evidence(*protocol, group);
         if !body.cipher_suites.contains(&entry) {
@@ -120,16 +111,7 @@ pub async fn measure(
             .await
             .map_err(describe)?
         {
-            if let Some((name, bits)) = wire::group(g) {
-                if g >= 256 {
-                    dh_bits = Some(dh_bits.map_or(bits, |b| b.min(bits)));
-                } else {
-                    ecdh_bits = Some(ecdh_bits.map_or(bits, |b| b.min(bits)));
-                }
-                if !body.groups.iter().any(|n| n == name) {
-                    body.groups.push(name.to_string());
-                }
-            }
+            note_group(g, &mut dh_bits, &mut ecdh_bits, &mut body.groups);
         }
     }
     body.dh_bits = dh_bits;
@@ -157,6 +139,24 @@ pub async fn measure(
     body.grade = Some(grade(&body, opts.now));
     body.connections = Some(target.connection_count());
     Ok(body)
+}
+
+/// Records a group the server used: its name, and its size as the smallest finite-field
+/// (RFC 7919 ids from 256) or elliptic-curve group seen so far.
+fn note_group(
+    g: u16,
+    dh_bits: &mut Option<u32>,
+    ecdh_bits: &mut Option<u32>,
+    groups: &mut Vec<String>,
+) {
+    let Some((name, bits)) = wire::group(g) else {
+        return;
+    };
+    let smallest = if g >= 256 { dh_bits } else { ecdh_bits };
+    *smallest = Some(smallest.map_or(bits, |b| b.min(bits)));
+    if !groups.iter().any(|n| n == name) {
+        groups.push(name.to_string());
+    }
 }
 
 fn body_kx_is_ec(suite: &suites::Suite) -> bool {
