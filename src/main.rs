@@ -1040,7 +1040,6 @@ fn cmd_collect_tls(
         Some(p) => TrustStore::from_pem_file(p).map_err(|e| Fatal(e.to_string()))?,
         None => TrustStore::mozilla(),
     };
-    let kinds = KindRegistry::from_bundle(&Bundle::builtin())?;
     let opts = Options {
         timeout: std::time::Duration::from_secs(timeout),
         store,
@@ -1088,20 +1087,7 @@ fn cmd_collect_tls(
                 .unwrap_or_default(),
         ]);
     }
-    let labelled: Vec<(String, assay::evidence::Document)> = docs
-        .into_iter()
-        .map(|d| (format!("{} {}", run::COLLECTOR, d.subject), d))
-        .collect();
-    let summary =
-        EvidenceDir::add(into, labelled, Vec::new(), &kinds).map_err(|e| Fatal(e.to_string()))?;
-    let mut t = b.build();
-    t.with(tabled::settings::Style::sharp());
-    println!(
-        "{t}\n{} document(s) added to {}",
-        summary.added.len(),
-        into.display()
-    );
-    Ok(EXIT_PASS)
+    add_collected(into, docs, run::COLLECTOR, b)
 }
 
 fn cmd_collect_ports(
@@ -1159,21 +1145,7 @@ fn cmd_collect_ports(
             n(scan::PortState::Filtered),
         ]);
     }
-    let kinds = KindRegistry::from_bundle(&Bundle::builtin())?;
-    let labelled = docs
-        .into_iter()
-        .map(|d| (format!("assay-ports {}", d.subject), d))
-        .collect();
-    let summary =
-        EvidenceDir::add(into, labelled, Vec::new(), &kinds).map_err(|e| Fatal(e.to_string()))?;
-    let mut t = b.build();
-    t.with(tabled::settings::Style::sharp());
-    println!(
-        "{t}\n{} document(s) added to {}",
-        summary.added.len(),
-        into.display()
-    );
-    Ok(EXIT_PASS)
+    add_collected(into, docs, "assay-ports", b)
 }
 
 /// `evidence import --from` a firewall or nmap output: converts every file, then adds all
@@ -1279,4 +1251,28 @@ fn print_import(summary: &assay::evidence::store::ImportSummary, into: &Path) {
         summary.unchanged.len(),
         into.display()
     );
+}
+
+/// Adds what a collector measured to the evidence folder and prints its summary table.
+fn add_collected(
+    into: &Path,
+    docs: Vec<assay::evidence::Document>,
+    collector: &str,
+    table: tabled::builder::Builder,
+) -> Result<u8, Fatal> {
+    let kinds = KindRegistry::from_bundle(&Bundle::builtin())?;
+    let labelled = docs
+        .into_iter()
+        .map(|d| (format!("{collector} {}", d.subject), d))
+        .collect();
+    let summary =
+        EvidenceDir::add(into, labelled, Vec::new(), &kinds).map_err(|e| Fatal(e.to_string()))?;
+    let mut t = table.build();
+    t.with(tabled::settings::Style::sharp());
+    println!(
+        "{t}\n{} document(s) added to {}",
+        summary.added.len(),
+        into.display()
+    );
+    Ok(EXIT_PASS)
 }

@@ -220,16 +220,7 @@ pub(super) fn cidr(s: &str) -> Option<String> {
     (len <= max).then(|| format!("{ip}/{len}"))
 }
 
-pub(super) fn type_name(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
+pub(super) use crate::evidence::json_type_name as type_name;
 
 /// A JSON value with the path that reached it (`SecurityGroups[2].IpPermissions[0]`), so
 /// every error names where it is.

@@ -264,16 +264,7 @@ struct At<'a> {
     input: Input<'a>,
 }
 
-fn type_name(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
+use crate::evidence::json_type_name as type_name;
 
 impl<'a> At<'a> {
     fn root(v: &'a Value, input: Input<'a>) -> At<'a> {
