@@ -18,11 +18,25 @@ mfa_all_users contains f if {
 }
 
 # mfa_admins: every admin account, human or not, has MFA, except accounts listed in
-# params.excluded_accounts.
+# params.excluded_accounts. Members of a group named in params.admin_groups (matched
+# case-insensitively against the user's `groups` fact) count as admins too.
 mfa_admins contains f if {
 	excluded := excluded_logins(input.params.excluded_accounts)
+	groups := admin_group_set(default_admin_groups)
 	some d in lib.docs("identity.users")
-	some f in user_mfa_findings(d, excluded, "admin", "admin")
+	some f in user_mfa_findings(with_group_admins(d, groups), excluded, "admin", "admin")
+}
+
+# An exclusion must say why: an excluded_accounts entry without a login and a non-empty
+# reason is not applied, and the control errors until it is fixed.
+mfa_all_users contains f if {
+	some d in lib.docs("identity.users")
+	some f in exclusion_problems(d, input.params.excluded_accounts)
+}
+
+mfa_admins contains f if {
+	some d in lib.docs("identity.users")
+	some f in exclusion_problems(d, input.params.excluded_accounts)
 }
 
 # root_mfa: every account the provider marks as root/owner has MFA. A document without
@@ -66,12 +80,57 @@ ssh_password_disabled contains f if {
 	some f in ssh_password_findings(d)
 }
 
+# ssh_root_login: sshd's PermitRootLogin is one of params.allowed (default ["no"]).
+# "without-password" is the older spelling of "prohibit-password"; either allows both.
+ssh_root_login contains f if {
+	some d in lib.docs("host.sshd")
+	some f in ssh_root_login_findings(d, input.params.allowed)
+}
+
 # --- helpers -----------------------------------------------------------------
 
-# excluded_logins is the set of lower-cased logins of the excluded_accounts entries.
-excluded_logins(accounts) := {lower(a.login) | some a in accounts; is_string(a.login)} if {
+# excluded_logins is the set of lower-cased logins of the excluded_accounts entries that
+# carry a reason.
+excluded_logins(accounts) := {lower(a.login) | some a in accounts; valid_exclusion(a)} if {
 	is_array(accounts)
 } else := set()
+
+valid_exclusion(a) if {
+	is_string(a.login)
+	is_string(a.reason)
+	trim_space(a.reason) != ""
+}
+
+exclusion_problems(d, accounts) := {lib.unknown(d.subject, msg) |
+	is_array(accounts)
+	some a in accounts
+	not valid_exclusion(a)
+	msg := sprintf("params.excluded_accounts entry %s is not applied: every excluded account needs a login and a reason, e.g. {login: break-glass, reason: \"sealed credentials in the safe\"}", [json.marshal(a)])
+}
+
+# admin_group_set is the set of lower-cased group names in params.admin_groups.
+admin_group_set(groups) := {lower(g) | some g in groups; is_string(g)} if {
+	is_array(groups)
+} else := set()
+
+# An absent admin_groups param (a profile or test that predates it) means none.
+default_admin_groups := input.params.admin_groups if {
+	is_array(input.params.admin_groups)
+} else := []
+
+# with_group_admins marks the members of an admin group as admins.
+with_group_admins(d, groups) := d if {
+	count(groups) == 0
+} else := object.union(d, {"body": {"users": [group_admin(u, groups) | some u in d.body.users]}}) if {
+	is_array(d.body.users)
+} else := d
+
+group_admin(u, groups) := object.union(u, {"admin": true}) if {
+	is_array(u.groups)
+	some g in u.groups
+	is_string(g)
+	lower(g) in groups
+} else := u
 
 provider_name(d) := d.body.provider if {
 	is_string(d.body.provider)
@@ -214,3 +273,20 @@ ssh_password_unknowns(d) := {lib.unknown(d.subject, "the evidence does not say w
 	d.body.kbd_interactive_authentication == true
 	not ssh_alternatives_known(d)
 }
+
+ssh_root_spellings(v) := {"prohibit-password", "without-password"} if {
+	v in {"prohibit-password", "without-password"}
+} else := {v}
+
+ssh_root_allowed(allowed) := {s | some a in allowed; is_string(a); some s in ssh_root_spellings(lower(a))} if {
+	is_array(allowed)
+} else := {"no"}
+
+ssh_root_login_findings(d, allowed) := {lib.pass(d.subject, msg)} if {
+	is_string(d.body.permit_root_login)
+	lower(d.body.permit_root_login) in ssh_root_allowed(allowed)
+	msg := sprintf("sshd on %s: PermitRootLogin %s", [d.subject, d.body.permit_root_login])
+} else := {lib.fail(d.subject, msg)} if {
+	is_string(d.body.permit_root_login)
+	msg := sprintf("sshd on %s lets root log in (PermitRootLogin %s; allowed: %s); set PermitRootLogin no in sshd_config, log in as a named user and use sudo, then reload sshd", [d.subject, d.body.permit_root_login, concat(", ", sort(ssh_root_allowed(allowed)))])
+} else := {lib.unknown(d.subject, "the evidence does not say whether sshd lets root log in (permit_root_login is missing)")}

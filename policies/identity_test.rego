@@ -405,3 +405,96 @@ test_malformed_bodies_do_not_abort if {
 	statuses(identity.ssh_second_factor) == ["error"] with input as i
 	statuses(identity.ssh_password_disabled) == ["error", "error"] with input as i
 }
+
+# --- ssh_root_login ------------------------------------------------------------
+
+root_input(docs, allowed) := {"control": {"id": "identity.ssh-root-login"}, "params": {"allowed": allowed}, "now": now, "evidence": docs}
+
+test_ssh_root_login_no_passes if {
+	fs := identity.ssh_root_login with input as root_input([sshd_doc({})], ["no"])
+	fs == {{"subject": "web-1", "status": "pass", "message": "sshd on web-1: PermitRootLogin no"}}
+}
+
+test_ssh_root_login_yes_fails if {
+	fs := identity.ssh_root_login with input as root_input([sshd_doc({"permit_root_login": "yes"})], ["no"])
+	fs == {{"subject": "web-1", "status": "fail", "message": "sshd on web-1 lets root log in (PermitRootLogin yes; allowed: no); set PermitRootLogin no in sshd_config, log in as a named user and use sudo, then reload sshd"}}
+}
+
+test_ssh_root_login_key_only_fails_by_default if {
+	fs := identity.ssh_root_login with input as root_input([sshd_doc({"permit_root_login": "without-password"})], ["no"])
+	[g] := [h | some h in fs]
+	g.status == "fail"
+}
+
+test_ssh_root_login_spellings_of_prohibit_password_are_one if {
+	fs := identity.ssh_root_login with input as root_input([sshd_doc({"permit_root_login": "without-password"})], ["no", "prohibit-password"])
+	fs == {{"subject": "web-1", "status": "pass", "message": "sshd on web-1: PermitRootLogin without-password"}}
+}
+
+test_ssh_root_login_missing_is_error if {
+	docs := [{"kind": "host.sshd", "subject": "web-2", "collected_at": "2026-11-25T05:00:00Z", "source": "probe", "body": {"host": "web-2"}}]
+	fs := identity.ssh_root_login with input as root_input(docs, ["no"])
+	fs == {{"subject": "web-2", "status": "error", "message": "the evidence does not say whether sshd lets root log in (permit_root_login is missing)"}}
+}
+
+# --- mfa_admins with admin null (AWS credential report without admin data) -----
+
+aws_report_doc(users) := users_doc("aws:123456789012", users)
+
+test_mfa_admins_null_admin_without_mfa_is_error_not_pass if {
+	docs := [aws_report_doc([
+		{"login": "<root_account>", "human": true, "admin": true, "root": true, "mfa": true},
+		{"login": "bob", "human": true, "admin": null, "root": false, "mfa": false},
+	])]
+	fs := identity.mfa_admins with input as users_input(docs, [])
+	statuses(fs) == ["error"]
+	some x in fs
+	contains(x.message, "account bob has no two-factor authentication and the evidence does not say whether it is a admin")
+}
+
+test_mfa_admins_null_admin_with_mfa_passes_for_the_known_admins if {
+	docs := [aws_report_doc([
+		{"login": "<root_account>", "human": true, "admin": true, "root": true, "mfa": true},
+		{"login": "alice", "human": true, "admin": null, "root": false, "mfa": true},
+	])]
+	fs := identity.mfa_admins with input as users_input(docs, [])
+	statuses(fs) == ["pass"]
+}
+
+# --- exclusions need a reason; admin groups -----------------------------------
+
+test_exclusion_without_reason_is_not_applied_and_errors if {
+	docs := [users_doc("github:acme", [user("alice", true, true, true), user("break-glass", true, true, false)])]
+	fs := identity.mfa_admins with input as users_input(docs, [{"login": "break-glass"}, {"login": "x", "reason": "  "}])
+	statuses(fs) == ["error", "error", "fail"]
+	some x in fs
+	x.status == "fail"
+	contains(x.message, "admin break-glass has no two-factor authentication")
+	some y in fs
+	y.status == "error"
+	contains(y.message, `params.excluded_accounts entry {"login":"break-glass"} is not applied`)
+	fs2 := identity.mfa_all_users with input as users_input(docs, [{"login": "break-glass"}])
+	statuses(fs2) == ["error", "fail"]
+}
+
+admins_input(docs, groups) := {
+	"control": {"id": "identity.mfa-admins"},
+	"params": {"excluded_accounts": [], "admin_groups": groups},
+	"now": now,
+	"evidence": docs,
+}
+
+test_admin_groups_count_as_admins if {
+	docs := [users_doc("okta:acme", [
+		object.union(user("alice", true, false, true), {"groups": ["Everyone", "Super-Admins"]}),
+		object.union(user("bob", true, false, false), {"groups": ["Everyone", "super-admins"]}),
+		object.union(user("carol", true, false, false), {"groups": ["Everyone"]}),
+		user("dave", true, false, false),
+	])]
+	fs := identity.mfa_admins with input as admins_input(docs, ["Super-Admins"])
+	statuses(fs) == ["fail"]
+	some x in fs
+	contains(x.message, "admin bob has no two-factor authentication")
+	none := identity.mfa_admins with input as admins_input(docs, [])
+	statuses(none) == ["not_applicable"]
+}

@@ -211,6 +211,96 @@ enum CollectCmd {
         #[arg(long, default_value_t = 16, value_name = "N")]
         concurrency: usize,
     },
+    /// Identity providers: every account, whether it has a second factor and whether it is
+    /// an admin (identity.users), and the org-wide 2FA requirement (identity.org).
+    /// Tokens are read from environment variables and never written anywhere.
+    #[command(after_help = "Examples:
+  GITHUB_TOKEN=… assay collect identity github --org coloom --into evidence/
+  GITHUB_TOKEN=… assay collect identity github --org eng --base-url https://ghe.example/api/v3 --into evidence/
+  GITLAB_TOKEN=… assay collect identity gitlab --base-url https://gitlab.example --into evidence/
+  OKTA_API_TOKEN=… assay collect identity okta --base-url https://coloom.okta.com --into evidence/
+  GOOGLE_OAUTH_ACCESS_TOKEN=… assay collect identity google --org coloom.example --into evidence/
+  GRAPH_ACCESS_TOKEN=… assay collect identity entra --org coloom.onmicrosoft.com --into evidence/
+  AWS_ACCESS_KEY_ID=… AWS_SECRET_ACCESS_KEY=… assay collect identity aws --into evidence/
+  sudo assay collect identity sshd --match user=deploy,addr=10.0.0.9 --into evidence/
+  assay collect identity --inventory inventory.yaml --into evidence/")]
+    Identity(IdentityArgs),
+}
+
+/// An identity provider `assay collect identity` reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum IdentityProvider {
+    /// A GitHub (or GitHub Enterprise Server) organisation; token in GITHUB_TOKEN.
+    Github,
+    /// A GitLab instance (all users, needs an admin token) or a group (--org); GITLAB_TOKEN.
+    Gitlab,
+    /// An Okta org (--base-url https://ORG.okta.com); OKTA_API_TOKEN.
+    Okta,
+    /// A Google Workspace customer (--org DOMAIN); GOOGLE_OAUTH_ACCESS_TOKEN, or
+    /// GOOGLE_APPLICATION_CREDENTIALS and GOOGLE_ADMIN_SUBJECT (service account).
+    Google,
+    /// A Microsoft Entra ID tenant (Graph); GRAPH_ACCESS_TOKEN or AZURE_TENANT_ID,
+    /// AZURE_CLIENT_ID and AZURE_CLIENT_SECRET.
+    Entra,
+    /// AWS IAM (credential report).
+    Aws,
+    /// sshd (`sshd -T`).
+    Sshd,
+}
+
+#[derive(clap::Args, Clone)]
+struct IdentityArgs {
+    /// The provider; omit it with --inventory to collect every entry of the inventory's
+    /// `identity` list.
+    #[arg(value_enum)]
+    provider: Option<IdentityProvider>,
+    /// GitHub: the organisation; GitLab: a group (omit for the whole instance); Google:
+    /// a domain (default: the token's customer); Entra: the tenant; Okta: a label.
+    #[arg(long, value_name = "ORG")]
+    org: Option<String>,
+    /// The provider's API root, e.g. https://ghe.example/api/v3 or https://ORG.okta.com.
+    /// Plain http:// is accepted only for loopback addresses (tests, local replays).
+    #[arg(long, value_name = "URL")]
+    base_url: Option<String>,
+    /// Read the environment variable NAME for the token instead of the provider's default.
+    #[arg(long, value_name = "NAME")]
+    token_env: Option<String>,
+    /// Also collect the inventory's `identity` list (entries {provider, org, token_env, base_url}).
+    #[arg(long, value_name = "FILE")]
+    inventory: Option<PathBuf>,
+    /// The evidence folder to add the documents to (created if missing).
+    #[arg(long, value_name = "DIR")]
+    into: PathBuf,
+    /// Seconds each HTTP request may take.
+    #[arg(long, default_value_t = 30, value_name = "SECONDS")]
+    timeout: u64,
+    /// Pages fetched at the same time, where the provider allows it.
+    #[arg(long, default_value_t = 8, value_name = "N")]
+    concurrency: usize,
+    /// The longest rate-limit wait (Retry-After, X-RateLimit-Reset) to sit out; a longer
+    /// one stops the collection with an error.
+    #[arg(long, default_value_t = 120, value_name = "SECONDS")]
+    max_wait: u64,
+    /// Trust these CA certificates (PEM) in addition to Mozilla's roots (self-hosted
+    /// GitHub Enterprise, GitLab).
+    #[arg(long, value_name = "PEM")]
+    ca_file: Option<PathBuf>,
+    /// sshd: the subject (default: this machine's host name).
+    #[arg(long, value_name = "HOST")]
+    host: Option<String>,
+    /// sshd: the configuration sshd evaluates (`sshd -T -f FILE`).
+    #[arg(long, value_name = "FILE", default_value = "/etc/ssh/sshd_config")]
+    config: PathBuf,
+    /// sshd: the sshd binary (default: sshd on PATH, then /usr/sbin/sshd).
+    #[arg(long, value_name = "PATH")]
+    sshd: Option<PathBuf>,
+    /// sshd: also evaluate Match blocks for this connection (`sshd -T -C SPEC`, e.g.
+    /// user=deploy,host=ci.example,addr=10.0.0.9); repeatable; merged worst case.
+    #[arg(long = "match", value_name = "SPEC")]
+    match_specs: Vec<String>,
+    /// sshd: the PAM stack to look for a one-time-code module in (default /etc/pam.d/sshd).
+    #[arg(long, value_name = "FILE")]
+    pam: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -220,7 +310,9 @@ enum EvidenceCmd {
     #[command(after_help = "Examples:
   assay evidence import scans/*.json --into evidence/
   assay evidence import --from testssl testssl.json --into evidence/
-  assay evidence import --from sslyze sslyze.json --into evidence/")]
+  assay evidence import --from sslyze sslyze.json --into evidence/
+  assay evidence import --from sshd-t --host web1.example web1-sshd-T.txt --into evidence/
+  assay evidence import --from aws-credential-report report.json --admins admin-policy.json --admins group-Admins.json --into evidence/")]
     Import {
         /// Evidence documents (one object or an array per file), or with --from the
         /// tool's JSON output.
@@ -234,12 +326,22 @@ enum EvidenceCmd {
         catalog: Option<PathBuf>,
         /// Convert another tool's output: testssl, sslyze (tls.endpoint); nftables,
         /// iptables, aws-sg, gcp-firewall, azure-nsg, kubernetes (net.firewall); nmap
-        /// (net.ports). Default: the files are assay evidence documents.
+        /// (net.ports); sshd-t (host.sshd); aws-credential-report (identity.users).
+        /// Default: the files are assay evidence documents.
         #[arg(long, value_name = "TOOL")]
         from: Option<ImportFrom>,
         /// The asset a host firewall protects (for --from nftables and iptables).
         #[arg(long, value_name = "NAME")]
         asset: Option<String>,
+        /// The server the `sshd -T` output was taken on (for --from sshd-t).
+        #[arg(long, value_name = "HOST")]
+        host: Option<String>,
+        /// Who is an AWS administrator (for --from aws-credential-report): the JSON of
+        /// `aws iam list-entities-for-policy --policy-arn …AdministratorAccess` and of
+        /// `aws iam get-group --group-name G` for each group it lists. Without it the
+        /// admin flag is unknown.
+        #[arg(long, value_name = "FILE")]
+        admins: Vec<PathBuf>,
     },
     /// List the documents of a folder.
     #[command(after_help = "Example:\n  assay evidence list evidence/ --kind tls.endpoint")]
@@ -385,16 +487,25 @@ fn run(cli: Cli) -> Result<u8, Fatal> {
             }
             cmd_collect_tls(&targets, &into, ca_file.as_deref(), timeout, concurrency)
         }
+        Command::Collect(CollectCmd::Identity(a)) => cmd_collect_identity(&a),
         Command::Evidence(EvidenceCmd::Import {
             files,
             into,
             catalog,
             from,
             asset,
+            host,
+            admins,
         }) => match from {
             None => cmd_import(&files, &into, catalog.as_deref()),
             Some(ImportFrom::Testssl) => cmd_import_tls(false, &files, &into, catalog.as_deref()),
             Some(ImportFrom::Sslyze) => cmd_import_tls(true, &files, &into, catalog.as_deref()),
+            Some(ImportFrom::SshdT) => {
+                cmd_import_sshd(host.as_deref(), &files, &into, catalog.as_deref())
+            }
+            Some(ImportFrom::AwsCredentialReport) => {
+                cmd_import_aws_report(&files, &admins, &into, catalog.as_deref())
+            }
             Some(tool) => cmd_import_net(tool, asset.as_deref(), &files, &into, catalog.as_deref()),
         },
         Command::Evidence(EvidenceCmd::List { dir, kind }) => {
@@ -897,6 +1008,13 @@ enum ImportFrom {
     Kubernetes,
     /// `nmap -oX` (observed ports).
     Nmap,
+    /// `sshd -T` output (host.sshd; needs --host; several files = one host's contexts).
+    #[value(name = "sshd-t")]
+    SshdT,
+    /// The IAM credential report: its CSV, or `aws iam get-credential-report` JSON
+    /// (identity.users; --admins names the administrators).
+    #[value(name = "aws-credential-report")]
+    AwsCredentialReport,
 }
 
 /// `evidence import --from TOOL`: converts each file into `tls.endpoint` documents and adds
@@ -1148,6 +1266,117 @@ fn cmd_collect_ports(
     add_collected(into, docs, "assay-ports", b)
 }
 
+/// Reads every file whole, or names each one that could not be read.
+fn read_inputs(files: &[PathBuf]) -> Result<Vec<(String, String)>, Fatal> {
+    let (mut out, mut errors) = (Vec::new(), Vec::new());
+    for f in files {
+        match std::fs::read_to_string(f) {
+            Ok(t) => out.push((f.display().to_string(), t)),
+            Err(e) => errors.push(format!("{}: cannot read: {e}", f.display())),
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(Fatal(errors.join("\n")))
+    }
+}
+
+/// The oldest modification time of the files: an import is as old as its oldest input.
+fn oldest_mtime(files: &[PathBuf]) -> chrono::DateTime<chrono::Utc> {
+    files
+        .iter()
+        .filter_map(|f| std::fs::metadata(f).and_then(|m| m.modified()).ok())
+        .map(chrono::DateTime::<chrono::Utc>::from)
+        .min()
+        .unwrap_or_else(chrono::Utc::now)
+}
+
+/// `evidence import --from sshd-t --host HOST FILE…`: the files are `sshd -T` outputs of
+/// one host (a plain one and any taken with -C), merged into one host.sshd document.
+fn cmd_import_sshd(
+    host: Option<&str>,
+    files: &[PathBuf],
+    into: &Path,
+    catalog: Option<&Path>,
+) -> Result<u8, Fatal> {
+    use assay::collect::identity::sshd;
+    let host = host.ok_or_else(|| {
+        Fatal(
+            "--from sshd-t needs --host HOST: the server the `sshd -T` output was taken on".into(),
+        )
+    })?;
+    let bundle = load_bundle(catalog)?;
+    let kinds = KindRegistry::from_bundle(&bundle)?;
+    let inputs = read_inputs(files)?;
+    let body = sshd::import(host, &inputs).map_err(|e| Fatal(e.to_string()))?;
+    let doc = assay::evidence::Document {
+        schema: assay::evidence::SCHEMA.to_string(),
+        kind: "host.sshd".into(),
+        subject: host.to_string(),
+        collected_at: oldest_mtime(files),
+        collector: assay::evidence::Collector {
+            name: "sshd".into(),
+            version: "unknown".into(),
+        },
+        source: "import:sshd-t".into(),
+        body,
+        sha256: None,
+    };
+    let label = inputs
+        .iter()
+        .map(|(n, _)| n.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let summary = EvidenceDir::add(into, vec![(label, doc)], Vec::new(), &kinds)
+        .map_err(|e| Fatal(e.to_string()))?;
+    print_import(&summary, into);
+    Ok(EXIT_PASS)
+}
+
+/// `evidence import --from aws-credential-report FILE… [--admins FILE…]`: one
+/// identity.users document per AWS account.
+fn cmd_import_aws_report(
+    files: &[PathBuf],
+    admins: &[PathBuf],
+    into: &Path,
+    catalog: Option<&Path>,
+) -> Result<u8, Fatal> {
+    use assay::collect::identity::aws;
+    let bundle = load_bundle(catalog)?;
+    let kinds = KindRegistry::from_bundle(&bundle)?;
+    let reports = read_inputs(files)?;
+    let admin_files = read_inputs(admins)?;
+    let imported = aws::import(&reports, &admin_files).map_err(|e| Fatal(e.to_string()))?;
+    let mut docs = Vec::new();
+    for ((users, generated_at), file) in imported.into_iter().zip(files) {
+        // The report's own GeneratedTime when the input has it (the JSON), else the file's
+        // modification time.
+        let collected_at = match generated_at.as_deref().map(assay::timefmt::parse_instant) {
+            Some(Ok(t)) => t,
+            _ => oldest_mtime(std::slice::from_ref(file)),
+        };
+        let doc = assay::evidence::Document {
+            schema: assay::evidence::SCHEMA.to_string(),
+            kind: "identity.users".into(),
+            subject: format!("aws:{}", users.account),
+            collected_at,
+            collector: assay::evidence::Collector {
+                name: "aws-cli".into(),
+                version: "unknown".into(),
+            },
+            source: "import:aws-credential-report".into(),
+            body: users.body,
+            sha256: None,
+        };
+        docs.push((file.display().to_string(), doc));
+    }
+    let summary =
+        EvidenceDir::add(into, docs, Vec::new(), &kinds).map_err(|e| Fatal(e.to_string()))?;
+    print_import(&summary, into);
+    Ok(EXIT_PASS)
+}
+
 /// `evidence import --from` a firewall or nmap output: converts every file, then adds all
 /// documents, or nothing when any file is invalid.
 fn cmd_import_net(
@@ -1188,9 +1417,12 @@ fn cmd_import_net(
             ImportFrom::AzureNsg => azure::parse(&text),
             ImportFrom::Kubernetes => kubernetes::parse(&text),
             ImportFrom::Nmap => nmap::parse(&text),
-            ImportFrom::Testssl | ImportFrom::Sslyze => Err(ImportError::new(
+            ImportFrom::Testssl
+            | ImportFrom::Sslyze
+            | ImportFrom::SshdT
+            | ImportFrom::AwsCredentialReport => Err(ImportError::new(
                 "--from",
-                "testssl and sslyze produce tls.endpoint evidence (handled by the TLS importer)",
+                "testssl, sslyze, sshd-t and aws-credential-report have their own importers",
             )),
         };
         // Outputs without a time of their own are dated by the file's modification time.
@@ -1275,4 +1507,204 @@ fn add_collected(
         into.display()
     );
     Ok(EXIT_PASS)
+}
+
+/// `assay collect identity`: the named provider, and every entry of the inventory's
+/// `identity` list, into one evidence folder. Nothing is added unless every provider could
+/// at least be asked (a provider that answered with an error is evidence too).
+fn cmd_collect_identity(a: &IdentityArgs) -> Result<u8, Fatal> {
+    let mut docs = Vec::new();
+    if let Some(p) = a.provider {
+        docs.extend(collect_identity_one(p, a)?);
+    }
+    if let Some(inv) = &a.inventory {
+        for e in assay::collect::identity::inventory::entries(inv).map_err(Fatal)? {
+            let p = <IdentityProvider as clap::ValueEnum>::from_str(&e.provider, true)
+                .map_err(|_| Fatal(format!("{}: {}.provider: unknown provider '{}' (expected github, gitlab, okta, google, entra, aws or sshd)", inv.display(), e.field, e.provider)))?;
+            let mut one = a.clone();
+            one.provider = Some(p);
+            one.org = e.org.or(one.org);
+            one.base_url = e.base_url.or(one.base_url);
+            one.token_env = e.token_env.or(one.token_env);
+            docs.extend(collect_identity_one(p, &one)?);
+        }
+    }
+    if a.provider.is_none() && a.inventory.is_none() {
+        return Err(Fatal(
+            "name a provider (github, gitlab, okta, google, entra, aws, sshd) or give --inventory with an identity list".into(),
+        ));
+    }
+    let mut b = tabled::builder::Builder::default();
+    b.push_record(["kind", "subject", "what was found"]);
+    for d in &docs {
+        b.push_record([d.kind.clone(), d.subject.clone(), identity_summary(&d.body)]);
+    }
+    add_collected(&a.into, docs, "assay-identity", b)
+}
+
+/// One provider named on the command line.
+fn collect_identity_one(
+    p: IdentityProvider,
+    a: &IdentityArgs,
+) -> Result<Vec<assay::evidence::Document>, Fatal> {
+    match p {
+        IdentityProvider::Github
+        | IdentityProvider::Gitlab
+        | IdentityProvider::Okta
+        | IdentityProvider::Google
+        | IdentityProvider::Entra => collect_identity_http(p, a),
+        // AWS IAM and sshd: wired by their own collectors.
+        IdentityProvider::Aws | IdentityProvider::Sshd => collect_identity_other(p, a),
+    }
+}
+
+/// GitHub, GitLab, Okta, Google and Entra: over HTTPS, with a progress bar on a terminal.
+fn collect_identity_http(
+    p: IdentityProvider,
+    a: &IdentityArgs,
+) -> Result<Vec<assay::evidence::Document>, Fatal> {
+    use assay::collect::identity::{http::Options, live};
+    let provider = match p {
+        IdentityProvider::Github => live::Provider::Github,
+        IdentityProvider::Gitlab => live::Provider::Gitlab,
+        IdentityProvider::Okta => live::Provider::Okta,
+        IdentityProvider::Google => live::Provider::Google,
+        IdentityProvider::Entra => live::Provider::Entra,
+        IdentityProvider::Aws | IdentityProvider::Sshd => {
+            return Err(Fatal("not an HTTP identity provider".into()))
+        }
+    };
+    if a.timeout == 0 || a.concurrency == 0 {
+        return Err(Fatal(
+            "--timeout and --concurrency must be at least 1".into(),
+        ));
+    }
+    let opts = Options {
+        timeout: std::time::Duration::from_secs(a.timeout),
+        concurrency: a.concurrency,
+        max_wait: std::time::Duration::from_secs(a.max_wait),
+        retries: 2,
+        ca_file: a.ca_file.clone(),
+        progress: true,
+    };
+    let target = live::Target {
+        org: a.org.clone(),
+        base_url: a.base_url.clone(),
+        token_env: a.token_env.clone(),
+    };
+    let runtime = tokio::runtime::Runtime::new()
+        .map_err(|e| Fatal(format!("cannot start the async runtime: {e}")))?;
+    runtime
+        .block_on(live::collect(provider, &target, &opts))
+        .map_err(|e| Fatal(e.to_string()))
+}
+
+/// Placeholder for the AWS IAM and sshd identity collectors (not HTTP identity providers).
+fn collect_identity_other(
+    p: IdentityProvider,
+    a: &IdentityArgs,
+) -> Result<Vec<assay::evidence::Document>, Fatal> {
+    match p {
+        IdentityProvider::Sshd => collect_identity_sshd(a),
+        _ => collect_identity_aws(a),
+    }
+}
+
+/// `collect identity sshd`: runs this machine's `sshd -T` (see collect::identity::sshd).
+fn collect_identity_sshd(a: &IdentityArgs) -> Result<Vec<assay::evidence::Document>, Fatal> {
+    use assay::collect::identity::sshd;
+    let opts = sshd::LiveOptions {
+        host: a.host.clone(),
+        config: a.config.clone(),
+        sshd: a.sshd.clone(),
+        matches: a.match_specs.clone(),
+        pam: a.pam.clone(),
+    };
+    let c = sshd::collect(&opts).map_err(|e| Fatal(format!("collect identity sshd: {e}")))?;
+    Ok(vec![assay::evidence::Document {
+        schema: assay::evidence::SCHEMA.to_string(),
+        kind: "host.sshd".into(),
+        subject: c.host,
+        collected_at: chrono::Utc::now(),
+        collector: assay::evidence::Collector {
+            name: sshd::COLLECTOR.into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        },
+        source: "probe".into(),
+        body: c.body,
+        sha256: None,
+    }])
+}
+
+/// `collect identity aws`: the IAM credential report over the API.
+fn collect_identity_aws(a: &IdentityArgs) -> Result<Vec<assay::evidence::Document>, Fatal> {
+    use assay::collect::identity::aws;
+    let fatal = |e: aws::AwsError| Fatal(format!("collect identity aws: {e}"));
+    let creds = aws::Credentials::from_env().map_err(fatal)?;
+    let opts = aws::LiveOptions {
+        base_url: a
+            .base_url
+            .clone()
+            .unwrap_or_else(|| aws::DEFAULT_ENDPOINT.into()),
+        timeout: std::time::Duration::from_secs(a.timeout.max(1)),
+        max_wait: std::time::Duration::from_secs(a.max_wait),
+        ..aws::LiveOptions::default()
+    };
+    let c = aws::collect(&opts, creds).map_err(fatal)?;
+    let collected_at = c
+        .generated_at
+        .as_deref()
+        .and_then(|t| assay::timefmt::parse_instant(t).ok())
+        .unwrap_or_else(chrono::Utc::now);
+    Ok(vec![assay::evidence::Document {
+        schema: assay::evidence::SCHEMA.to_string(),
+        kind: "identity.users".into(),
+        subject: format!("aws:{}", c.users.account),
+        collected_at,
+        collector: assay::evidence::Collector {
+            name: aws::COLLECTOR.into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        },
+        source: "probe".into(),
+        body: c.users.body,
+        sha256: None,
+    }])
+}
+
+/// One line for the summary table: counts of users, or the org setting, or the error.
+fn identity_summary(body: &serde_json::Value) -> String {
+    if let Some(e) = body["error"].as_str() {
+        return format!("error: {e}");
+    }
+    let mut s = if let Some(users) = body["users"].as_array() {
+        let n = |f: &dyn Fn(&serde_json::Value) -> bool| users.iter().filter(|u| f(u)).count();
+        format!(
+            "{} account(s), {} human, {} admin, {} without 2FA",
+            users.len(),
+            n(&|u| u["human"] == true),
+            n(&|u| u["admin"] == true),
+            n(&|u| u["mfa"] == false)
+        )
+    } else if let Some(r) = body["mfa_required"].as_bool() {
+        format!("org-wide 2FA required: {}", if r { "yes" } else { "no" })
+    } else if let Some(m) = body["authentication_methods"].as_array() {
+        let yn = |v: &serde_json::Value| match v.as_bool() {
+            Some(true) => "yes",
+            Some(false) => "no",
+            None => "?",
+        };
+        format!(
+            "AuthenticationMethods {}, PasswordAuthentication {}, KbdInteractive {}, PermitRootLogin {}",
+            m.iter().filter_map(|x| x.as_str()).collect::<Vec<_>>().join(" "),
+            yn(&body["password_authentication"]),
+            yn(&body["kbd_interactive_authentication"]),
+            body["permit_root_login"].as_str().unwrap_or("?")
+        )
+    } else {
+        String::new()
+    };
+    if let Some(i) = body["incomplete"].as_str() {
+        s.push_str(&format!(" (incomplete: {i})"));
+    }
+    s
 }

@@ -85,7 +85,7 @@ impl FromStr for MaxAge {
 
 impl fmt::Display for MaxAge {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.hours % 24 == 0 {
+        if self.hours.is_multiple_of(24) {
             write!(f, "{}d", self.hours / 24)
         } else {
             write!(f, "{}h", self.hours)

@@ -366,6 +366,10 @@ pub fn criterion_title(fw: Framework, id: &str) -> Option<&'static str> {
                 "4.2.1",
                 "Strong cryptography protects PAN during transmission",
             ),
+            (
+                "8.2.2",
+                "Shared and generic accounts are used only by exception and managed",
+            ),
             ("8.3.1", "User access is authenticated"),
             (
                 "8.4.1",
@@ -387,6 +391,7 @@ pub fn criterion_title(fw: Framework, id: &str) -> Option<&'static str> {
             ("SC-7(3)", "Access points"),
             ("SC-7(5)", "Deny by default — allow by exception"),
 
+            ("AC-6(2)", "Non-privileged access for nonsecurity functions"),
             ("AC-17", "Remote access"),
             ("AT-2", "Literacy training and awareness"),
             ("CM-7", "Least functionality"),

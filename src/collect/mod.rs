@@ -4,6 +4,7 @@
 //! never decides pass or fail — that is the policies' job — it records facts, and it
 //! records a failure to measure as `body.error`, never as a good-looking absence.
 
+pub mod identity;
 pub mod inventory;
 pub mod net;
 pub mod tls;

@@ -4,6 +4,7 @@
 //! Each test file is a crate of its own and uses only some of these; an item that not
 //! every one of them uses carries `#[allow(dead_code)]` and says who does.
 
+pub mod replay;
 pub mod tls;
 
 use std::path::{Path, PathBuf};
