@@ -153,14 +153,19 @@ enum CollectCmd {
     /// Only the named targets are contacted.
     #[command(after_help = "Examples:
   assay collect ports app.example.com 203.0.113.0/28 --ports 1-1024 --vantage internet --into evidence/
-  assay collect ports 10.0.0.5 --ports all --vantage internal --rate 2000 --into evidence/")]
+  assay collect ports 10.0.0.5 --ports all --vantage internal --rate 2000 --into evidence/
+  assay collect ports --inventory inventory.yaml --vantage internet --into evidence/")]
     Ports {
         /// Host names, IPv4/IPv6 addresses or CIDR ranges.
-        #[arg(required = true)]
         targets: Vec<String>,
-        /// Ports: `80,443`, `1-1024`, `all`, `top100`, or a mix.
-        #[arg(long, default_value = "top100", value_name = "SPEC")]
-        ports: String,
+        /// Also scan the inventory's `ports.vantage_<VANTAGE>.targets`, with its `ports`
+        /// list unless --ports is given.
+        #[arg(long, value_name = "FILE")]
+        inventory: Option<PathBuf>,
+        /// Ports: `80,443`, `1-1024`, `all`, `top100`, or a mix [default: the inventory's
+        /// list, else top100].
+        #[arg(long, value_name = "SPEC")]
+        ports: Option<String>,
         /// Where this scan runs from: exposure controls judge only internet scans.
         #[arg(long, value_enum)]
         vantage: assay::collect::net::collect::Vantage,
@@ -446,8 +451,9 @@ fn run(cli: Cli) -> Result<u8, Fatal> {
         Command::Check(a) => cmd_check(a),
         Command::Report(a) => cmd_report(a),
         Command::Collect(CollectCmd::Ports {
-            targets,
-            ports,
+            mut targets,
+            inventory,
+            mut ports,
             vantage,
             into,
             timeout_ms,
@@ -464,7 +470,26 @@ fn run(cli: Cli) -> Result<u8, Fatal> {
                 rate,
                 identify: true,
             };
-            cmd_collect_ports(&targets, &ports, vantage, &into, &opts, max_addresses, yes)
+            if let Some(inv) = &inventory {
+                let section = format!("vantage_{}", vantage.as_str());
+                targets.extend(
+                    assay::collect::inventory::list(inv, &["ports", &section, "targets"])
+                        .map_err(Fatal)?,
+                );
+                if ports.is_none() {
+                    ports =
+                        assay::collect::inventory::port_spec(inv, &["ports", &section, "ports"])
+                            .map_err(Fatal)?;
+                }
+            }
+            if targets.is_empty() {
+                return Err(Fatal(
+                    "no targets: name hosts, addresses or ranges, or give --inventory with a ports.vantage_<VANTAGE>.targets list"
+                        .into(),
+                ));
+            }
+            let ports = ports.as_deref().unwrap_or("top100");
+            cmd_collect_ports(&targets, ports, vantage, &into, &opts, max_addresses, yes)
         }
         Command::Collect(CollectCmd::Tls {
             mut targets,
@@ -1219,7 +1244,11 @@ fn cmd_collect_ports(
 ) -> Result<u8, Fatal> {
     use assay::collect::net::{collect, scan, targets};
     let ports = scan::parse_ports(ports).map_err(|e| Fatal(format!("--ports: {e}")))?;
-    let runtime = tokio::runtime::Runtime::new()
+    // One thread: a connect scan is syscalls and waiting, and handing wake-ups between
+    // worker threads costs more than it saves (measured in benches/ports.rs).
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
         .map_err(|e| Fatal(format!("cannot start the async runtime: {e}")))?;
     let targets = runtime
         .block_on(targets::expand(specs, max_addresses, yes))

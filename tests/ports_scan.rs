@@ -148,3 +148,74 @@ fn collect_ports_cli_writes_evidence_the_network_controls_judge() {
     assert_eq!(o.code, 2);
     assert!(o.stderr.contains("--ports"), "{}", o.stderr);
 }
+
+#[test]
+fn collect_ports_from_the_inventory_scans_its_targets_and_ports_for_the_vantage() {
+    use common::{path_str, run};
+    let http = listener(None, Some(b"HTTP/1.1 200 OK\r\n\r\n"));
+    let closed = common::tls::free_port();
+    let dir = tempfile::tempdir().unwrap();
+    let inv = dir.path().join("inventory.yaml");
+    std::fs::write(
+        &inv,
+        format!(
+            "ports:\n  vantage_internet:\n    targets: [127.0.0.1]\n    ports: [{http}, {closed}]\n  vantage_internal:\n    targets: [127.0.0.2]\n"
+        ),
+    )
+    .unwrap();
+    let ev = dir.path().join("ev");
+    let o = run(&[
+        "collect",
+        "ports",
+        "--inventory",
+        path_str(&inv),
+        "--vantage",
+        "internet",
+        "--into",
+        path_str(&ev),
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stdout.contains(&format!("{http}/http")), "{}", o.stdout);
+    assert!(!o.stdout.contains("127.0.0.2"), "{}", o.stdout);
+    let o = run(&["evidence", "list", path_str(&ev)]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        o.stdout.contains("127.0.0.1") && !o.stdout.contains("127.0.0.2"),
+        "{}",
+        o.stdout
+    );
+    // Explicit targets and --ports go with the inventory's; a missing section is named.
+    let o = run(&[
+        "collect",
+        "ports",
+        "--inventory",
+        path_str(&inv),
+        "--vantage",
+        "internal",
+        "--ports",
+        &closed.to_string(),
+        "--timeout-ms",
+        "300",
+        "--into",
+        path_str(&ev),
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stdout.contains("127.0.0.2"), "{}", o.stdout);
+    std::fs::write(&inv, "ports: {}\n").unwrap();
+    let o = run(&[
+        "collect",
+        "ports",
+        "--inventory",
+        path_str(&inv),
+        "--vantage",
+        "internet",
+        "--into",
+        path_str(&ev),
+    ]);
+    assert_eq!(o.code, 2);
+    assert!(
+        o.stderr.contains("ports.vantage_internet.targets: missing"),
+        "{}",
+        o.stderr
+    );
+}

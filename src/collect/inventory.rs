@@ -8,9 +8,7 @@ use std::path::Path;
 /// and the field — a typo must not quietly probe nothing.
 pub fn list(file: &Path, path: &[&str]) -> Result<Vec<String>, String> {
     let shown = file.display();
-    let text = std::fs::read_to_string(file).map_err(|e| format!("{shown}: {e}"))?;
-    let doc: serde_yaml_ng::Value =
-        serde_yaml_ng::from_str(&text).map_err(|e| format!("{shown}: {e}"))?;
+    let doc = read(file)?;
     let field = path.join(".");
     let mut node = &doc;
     for key in path {
@@ -32,6 +30,41 @@ pub fn list(file: &Path, path: &[&str]) -> Result<Vec<String>, String> {
         .collect()
 }
 
+/// The port list at `path` as a port spec for `--ports`: a list of port numbers, or a
+/// spec string (`1-1024`, `top100`). `None` when the field is absent, so the caller's
+/// default applies; anything else there is an error naming the file and field.
+pub fn port_spec(file: &Path, path: &[&str]) -> Result<Option<String>, String> {
+    let shown = file.display();
+    let doc = read(file)?;
+    let field = path.join(".");
+    let Some(node) = path.iter().try_fold(&doc, |n, key| n.get(*key)) else {
+        return Ok(None);
+    };
+    if let Some(spec) = node.as_str() {
+        return Ok(Some(spec.to_string()));
+    }
+    let items = node
+        .as_sequence()
+        .ok_or_else(|| format!("{shown}: {field}: expected a list of ports or a port spec"))?;
+    let ports = items
+        .iter()
+        .enumerate()
+        .map(|(i, v)| match v.as_u64() {
+            Some(p @ 1..=65535) => Ok(p.to_string()),
+            _ => Err(format!(
+                "{shown}: {field}[{i}]: expected a port number 1-65535"
+            )),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Some(ports.join(",")))
+}
+
+fn read(file: &Path) -> Result<serde_yaml_ng::Value, String> {
+    let shown = file.display();
+    let text = std::fs::read_to_string(file).map_err(|e| format!("{shown}: {e}"))?;
+    serde_yaml_ng::from_str(&text).map_err(|e| format!("{shown}: {e}"))
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -46,5 +79,26 @@ mod tests {
         assert!(super::list(&example, &["company"])
             .unwrap_err()
             .contains("expected a list"));
+        let spec = super::port_spec(&example, &["ports", "vantage_internet", "ports"]).unwrap();
+        assert!(spec.unwrap().starts_with("21,22,23,80,"));
+        assert_eq!(
+            super::port_spec(&example, &["ports", "vantage_internal", "ports"]).unwrap(),
+            None
+        );
+        assert!(super::port_spec(&example, &["company"])
+            .unwrap_err()
+            .contains("company: expected a list of ports"));
+        let dir = tempfile::tempdir().unwrap();
+        let bad = dir.path().join("inv.yaml");
+        std::fs::write(
+            &bad,
+            "ports:\n  vantage_internet:\n    ports: [80, 70000]\n",
+        )
+        .unwrap();
+        assert!(
+            super::port_spec(&bad, &["ports", "vantage_internet", "ports"])
+                .unwrap_err()
+                .contains("ports.vantage_internet.ports[1]: expected a port number")
+        );
     }
 }

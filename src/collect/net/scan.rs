@@ -150,6 +150,24 @@ async fn probe_port(addr: SocketAddr, opts: &ScanOptions, pacer: &Pacer) -> Port
     for _ in 0..=opts.retries {
         pacer.wait().await;
         match timeout(opts.timeout, TcpStream::connect(addr)).await {
+            // A connect to a local port in the ephemeral range can draw that very port as
+            // its source and "simultaneously open" with itself: no server is there. Ask
+            // once more from another source port (nmap -sT guards against the same).
+            Ok(Ok(s)) if is_self_connection(&s) => {
+                drop(s);
+                state = match timeout(opts.timeout, TcpStream::connect(addr)).await {
+                    Ok(Ok(s)) if !is_self_connection(&s) => {
+                        stream = Some(s);
+                        PortState::Open
+                    }
+                    Ok(Err(e)) if e.kind() == std::io::ErrorKind::ConnectionRefused => {
+                        PortState::Closed
+                    }
+                    Ok(Ok(_)) => PortState::Closed,
+                    _ => PortState::Filtered,
+                };
+                break;
+            }
             Ok(Ok(s)) => {
                 state = PortState::Open;
                 stream = Some(s);
@@ -177,6 +195,11 @@ async fn probe_port(addr: SocketAddr, opts: &ScanOptions, pacer: &Pacer) -> Port
         state,
         service,
     }
+}
+
+/// Whether a connection's two ends are the same socket (a TCP self-connect).
+fn is_self_connection(s: &TcpStream) -> bool {
+    matches!((s.local_addr(), s.peer_addr()), (Ok(l), Ok(p)) if l == p)
 }
 
 /// Guesses the service on an open connection: first listen (SSH, MySQL, FTP, SMTP speak
@@ -308,6 +331,26 @@ pub const TOP_PORTS: [u16; 100] = [
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A socket that connects to its own address opens with itself on Linux (TCP
+    /// simultaneous open): the case a scan of the ephemeral range runs into.
+    #[test]
+    fn recognises_a_self_connection() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let sock = tokio::net::TcpSocket::new_v4().unwrap();
+            sock.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+            let me = sock.local_addr().unwrap();
+            let s = sock.connect(me).await.expect("self-connect");
+            assert!(is_self_connection(&s));
+            let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let other = TcpStream::connect(l.local_addr().unwrap()).await.unwrap();
+            assert!(!is_self_connection(&other));
+        });
+    }
 
     #[test]
     fn port_specs() {

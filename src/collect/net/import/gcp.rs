@@ -2,9 +2,11 @@
 //! `net.firewall` evidence, format `gcp-firewall`, tool `gcloud`.
 //!
 //! # Mapping
-//! - the input is the array gcloud prints; one document per VPC network, subject and asset
-//!   the network's name (the last segment of the rule's `network` URL), networks in the
-//!   order they first appear;
+//! - the input is the array gcloud prints; one document per VPC network, networks in the
+//!   order they first appear. Subject and asset are `<project>/<network>` from the rule's
+//!   `network` URL (`…/projects/acme-prod/global/networks/default` →
+//!   `acme-prod/default`), since every project has a network called `default`; a bare
+//!   network name without a project is used as it is;
 //! - each rule's `allowed[]` entries become `allow` rules and its `denied[]` entries `deny`
 //!   rules; `direction` `INGRESS`/`EGRESS` becomes `ingress`/`egress`;
 //! - rules are ordered by `priority` (lower first, as GCP evaluates them; equal priorities
@@ -38,11 +40,21 @@ pub fn parse(text: &str) -> Result<Vec<Parsed>, ImportError> {
     for (i, r) in top.arr()?.iter().enumerate() {
         let net_at = r.get("network")?;
         let url = net_at.str()?;
-        let network = url
+        let name = url
             .rsplit('/')
             .next()
             .filter(|n| !n.is_empty())
             .ok_or_else(|| net_at.err(format!("{url:?} does not end in a network name")))?;
+        let segments: Vec<&str> = url.split('/').collect();
+        let project = segments
+            .windows(2)
+            .find(|w| w[0] == "projects")
+            .map(|w| w[1])
+            .filter(|p| !p.is_empty());
+        let network = &match project {
+            Some(p) => format!("{p}/{name}"),
+            None => name.to_string(),
+        };
         let Some((priority, rules)) = firewall_rule(r)? else {
             continue;
         };
@@ -244,7 +256,7 @@ mod tests {
         let d = &docs[0];
         assert_eq!(
             (d.kind, d.subject.as_str(), d.tool),
-            ("net.firewall", "default", "gcloud")
+            ("net.firewall", "acme-prod/default", "gcloud")
         );
         assert_eq!(d.body["format"], "gcp-firewall");
         assert_eq!(
@@ -261,7 +273,7 @@ mod tests {
             "priority order; the disabled RDP rule is skipped"
         );
         let rules = docs[1].body["rules"].as_array().unwrap();
-        assert_eq!(docs[1].body["asset"], "vpc-a");
+        assert_eq!(docs[1].body["asset"], "acme-prod/vpc-a");
         assert_eq!(rules.len(), 3);
         assert_eq!(
             rules[0]["sources"],

@@ -2,11 +2,16 @@
 //! `net.firewall` document.
 //!
 //! What is read, and why the rest is left out:
-//! - Base chains of type `filter` in the `ip`, `ip6` and `inet` families. The `input` and
-//!   `forward` hooks are ingress, `output` is egress (whose `sources` are destinations).
+//! - Base chains of type `filter` in the `ip`, `ip6` and `inet` families. The `input` hook
+//!   is ingress, `output` is egress (whose `sources` are destinations). The `forward` hook
+//!   judges traffic this host routes to *other* machines (containers, VMs, a LAN), not
+//!   what reaches the host itself — and a default-accept forward chain on a host that does
+//!   not route would otherwise read as "every port open to the world" — so it is skipped:
+//!   what a host publishes for others shows up in a scan, and
+//!   `net.observed-matches-configured` flags a port open there that no input rule admits.
 //!   Other hooks (`prerouting`, `postrouting`, `ingress`), other chain types (`nat`,
 //!   `route`) and the `arp`, `bridge` and `netdev` families do not decide what the host
-//!   accepts, so they are skipped.
+//!   accepts, so they are skipped too.
 //! - Rules keep their order. A rule's matches become one model rule per protocol:
 //!   `ip saddr`/`ip6 saddr` (ingress) or `ip daddr`/`ip6 daddr` (egress) give the
 //!   addresses (a single address, a prefix, an anonymous set or a named set of the same
@@ -411,7 +416,7 @@ pub fn parse(text: &str, asset: &str) -> Result<Vec<Parsed>, ImportError> {
             _ => continue,
         };
         let direction = match chain.hook.as_deref() {
-            Some("input" | "forward") => "ingress",
+            Some("input") => "ingress",
             Some("output") => "egress",
             _ => continue,
         };
@@ -1016,8 +1021,6 @@ mod tests {
                    "description": "inet filter input handle 12"}),
             json!({"direction": "ingress", "action": "deny", "protocol": "any", "ports": [], "sources": w,
                    "description": "default policy of inet filter input: drop"}),
-            json!({"direction": "ingress", "action": "deny", "protocol": "any", "ports": [], "sources": w,
-                   "description": "default policy of inet filter forward: drop"}),
             json!({"direction": "egress", "action": "deny", "protocol": "udp",
                    "ports": [{"from": 53, "to": 53}], "sources": ["203.0.113.5/32"],
                    "description": "inet filter output handle 14"}),
