@@ -9,7 +9,7 @@ use std::net::{IpAddr, TcpListener};
 use std::time::Duration;
 
 use assay::collect::net::scan::{scan, PortState, ScanOptions};
-use common::tls::{rt, s_server};
+use common::tls::s_server;
 
 /// A listener that answers every connection with `reply(first bytes read)`.
 fn listener(banner: Option<&'static [u8]>, reply: Option<&'static [u8]>) -> u16 {
@@ -49,7 +49,7 @@ fn states_and_services_on_loopback() {
         ..ScanOptions::default()
     };
     let ip: IpAddr = "127.0.0.1".parse().unwrap();
-    let results = rt().block_on(scan(&[ip], &ports, &opts, || {}));
+    let results = scan(&[ip], &ports, &opts, || {}).unwrap();
     assert_eq!(results.len(), 1);
     let found = |p: u16| results[0].1.iter().find(|r| r.port == p).cloned().unwrap();
     for (port, service) in [

@@ -6,14 +6,15 @@
 //! scan: a completed handshake is `open`, a refusal (RST) is `closed`, and silence until
 //! the deadline (or an ICMP unreachable) is `filtered`.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::net::{IpAddr, SocketAddr};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-use tokio::sync::{Mutex, Semaphore};
+use tokio::sync::Mutex;
 use tokio::time::{timeout, Instant};
 
 /// What a probe of one port found.
@@ -104,83 +105,155 @@ impl Pacer {
     }
 }
 
-/// Scans `ports` on every address in `addrs`. Results are sorted by address and port;
-/// `progress` is called once per finished port.
-pub async fn scan(
+/// Scans `ports` on every address in `addrs`. Every port gets a result; they are sorted
+/// by address and port. `progress` is called once per finished port. The only error is
+/// failing to start a thread's event loop (no file descriptors left).
+///
+/// A port that stays silent is asked again only after the whole pass, as nmap
+/// retransmits late: a burst that overflowed a device queue or waited on ARP has drained
+/// by then, so a lost SYN is not mistaken for a firewall.
+///
+/// Why threads with one event loop each: a connect scan is system calls, and the kernel
+/// does a loopback or LAN handshake on the calling CPU, so one loop per core scales where
+/// a work-stealing runtime mostly adds wake-ups between its workers (`benches/ports.rs`).
+/// `opts.concurrency` workers, spread over the loops, pull from one shared queue.
+pub fn scan(
     addrs: &[IpAddr],
     ports: &[u16],
     opts: &ScanOptions,
     progress: impl Fn() + Send + Sync + 'static,
-) -> Vec<(IpAddr, Vec<PortResult>)> {
-    let limit = Arc::new(Semaphore::new(opts.concurrency.max(1)));
+) -> std::io::Result<Vec<(IpAddr, Vec<PortResult>)>> {
     let pacer = Arc::new(Pacer::new(opts.rate));
-    let progress = Arc::new(progress);
-    let mut tasks = tokio::task::JoinSet::new();
-    for &ip in addrs {
-        for &port in ports {
-            let (limit, pacer, progress, opts) =
-                (limit.clone(), pacer.clone(), progress.clone(), opts.clone());
-            tasks.spawn(async move {
-                let _permit = limit.acquire_owned().await;
-                let r = probe_port(SocketAddr::new(ip, port), &opts, &pacer).await;
-                progress();
-                (ip, r)
-            });
-        }
-    }
-    let mut by_host: std::collections::BTreeMap<IpAddr, Vec<PortResult>> =
+    let progress: Arc<dyn Fn() + Send + Sync> = Arc::new(progress);
+    let mut pending: Vec<SocketAddr> = addrs
+        .iter()
+        .flat_map(|ip| ports.iter().map(move |p| SocketAddr::new(*ip, *p)))
+        .collect();
+    let mut by_host: BTreeMap<IpAddr, Vec<PortResult>> =
         addrs.iter().map(|a| (*a, Vec::new())).collect();
-    while let Some(done) = tasks.join_next().await {
-        if let Ok((ip, r)) = done {
-            by_host.entry(ip).or_default().push(r);
+    let concurrency = opts.concurrency.max(1);
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    for pass in 0..=opts.retries {
+        let last = pass == opts.retries;
+        let queue = Queue {
+            work: Arc::new(std::mem::take(&mut pending)),
+            next: Arc::new(AtomicUsize::new(0)),
+            last,
+        };
+        let workers = concurrency.min(queue.work.len()).max(1);
+        let threads = cores.min(workers);
+        let outs: Vec<std::io::Result<Vec<Probed>>> = std::thread::scope(|sc| {
+            let handles: Vec<_> = (0..threads)
+                .map(|t| {
+                    // Spread the workers evenly: the first threads take the remainder.
+                    let n = workers / threads + usize::from(t < workers % threads);
+                    let (queue, pacer, progress) = (queue.clone(), pacer.clone(), progress.clone());
+                    sc.spawn(move || run_loop(n, &queue, opts, &pacer, &progress))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        });
+        for out in outs {
+            for (addr, found) in out? {
+                let result = match found {
+                    Some(r) => r,
+                    None if last => PortResult {
+                        port: addr.port(),
+                        state: PortState::Filtered,
+                        service: None,
+                    },
+                    None => {
+                        pending.push(addr);
+                        continue;
+                    }
+                };
+                by_host.entry(addr.ip()).or_default().push(result);
+            }
         }
     }
-    by_host
+    Ok(by_host
         .into_iter()
         .map(|(ip, mut rs)| {
             rs.sort();
             (ip, rs)
         })
-        .collect()
+        .collect())
 }
 
-async fn probe_port(addr: SocketAddr, opts: &ScanOptions, pacer: &Pacer) -> PortResult {
-    let mut state = PortState::Filtered;
-    let mut stream = None;
-    for _ in 0..=opts.retries {
-        pacer.wait().await;
-        match timeout(opts.timeout, TcpStream::connect(addr)).await {
-            // A connect to a local port in the ephemeral range can draw that very port as
-            // its source and "simultaneously open" with itself: no server is there. Ask
-            // once more from another source port (nmap -sT guards against the same).
-            Ok(Ok(s)) if is_self_connection(&s) => {
-                drop(s);
-                state = match timeout(opts.timeout, TcpStream::connect(addr)).await {
-                    Ok(Ok(s)) if !is_self_connection(&s) => {
-                        stream = Some(s);
-                        PortState::Open
+/// A port and what one attempt found (`None`: silent).
+type Probed = (SocketAddr, Option<PortResult>);
+
+/// One pass's work, shared by every worker of every thread.
+#[derive(Clone)]
+struct Queue {
+    work: Arc<Vec<SocketAddr>>,
+    next: Arc<AtomicUsize>,
+    /// The last pass: a silent port is final (filtered), so it counts as progress.
+    last: bool,
+}
+
+/// Runs `workers` workers on a fresh single-threaded event loop until the queue is empty.
+fn run_loop(
+    workers: usize,
+    queue: &Queue,
+    opts: &ScanOptions,
+    pacer: &Arc<Pacer>,
+    progress: &Arc<dyn Fn() + Send + Sync>,
+) -> std::io::Result<Vec<Probed>> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async {
+        let mut set = tokio::task::JoinSet::new();
+        for _ in 0..workers {
+            let (queue, opts, pacer, progress) =
+                (queue.clone(), opts.clone(), pacer.clone(), progress.clone());
+            set.spawn(async move {
+                let mut out = Vec::new();
+                while let Some(&addr) = queue.work.get(queue.next.fetch_add(1, Ordering::Relaxed)) {
+                    let found = attempt(addr, &opts, &pacer).await;
+                    if found.is_some() || queue.last {
+                        progress();
                     }
-                    Ok(Err(e)) if e.kind() == std::io::ErrorKind::ConnectionRefused => {
-                        PortState::Closed
-                    }
-                    Ok(Ok(_)) => PortState::Closed,
-                    _ => PortState::Filtered,
-                };
-                break;
-            }
-            Ok(Ok(s)) => {
-                state = PortState::Open;
-                stream = Some(s);
-                break;
-            }
-            Ok(Err(e)) if e.kind() == std::io::ErrorKind::ConnectionRefused => {
-                state = PortState::Closed;
-                break;
-            }
-            // Unreachable, or silence: try again, then call it filtered.
-            _ => {}
+                    out.push((addr, found));
+                }
+                out
+            });
         }
-    }
+        let mut all = Vec::new();
+        while let Some(done) = set.join_next().await {
+            // A worker that panicked would take its ports with it: fail loudly instead.
+            all.extend(done.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic())));
+        }
+        Ok(all)
+    })
+}
+
+/// One connect attempt: `None` when the port stayed silent (or the network said
+/// unreachable), so it may be asked again.
+async fn attempt(addr: SocketAddr, opts: &ScanOptions, pacer: &Pacer) -> Option<PortResult> {
+    pacer.wait().await;
+    let refused = |e: &std::io::Error| e.kind() == std::io::ErrorKind::ConnectionRefused;
+    let (state, stream) = match timeout(opts.timeout, TcpStream::connect(addr)).await {
+        // A connect to a local port in the ephemeral range can draw that very port as its
+        // source and "simultaneously open" with itself: no server is there. Ask once more
+        // from another source port (nmap -sT guards against the same).
+        Ok(Ok(s)) if is_self_connection(&s) => {
+            drop(s);
+            match timeout(opts.timeout, TcpStream::connect(addr)).await {
+                Ok(Ok(s)) if !is_self_connection(&s) => (PortState::Open, Some(s)),
+                Ok(Ok(_)) => (PortState::Closed, None),
+                Ok(Err(e)) if refused(&e) => (PortState::Closed, None),
+                _ => return None,
+            }
+        }
+        Ok(Ok(s)) => (PortState::Open, Some(s)),
+        Ok(Err(e)) if refused(&e) => (PortState::Closed, None),
+        _ => return None,
+    };
     let service = match (stream, opts.identify) {
         (Some(s), true) => match identify(s, opts.timeout).await {
             Some(found) => Some(found),
@@ -190,11 +263,11 @@ async fn probe_port(addr: SocketAddr, opts: &ScanOptions, pacer: &Pacer) -> Port
         },
         _ => None,
     };
-    PortResult {
+    Some(PortResult {
         port: addr.port(),
         state,
         service,
-    }
+    })
 }
 
 /// Whether a connection's two ends are the same socket (a TCP self-connect).
