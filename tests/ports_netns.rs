@@ -1,6 +1,7 @@
 //! The port scanner against real hosts behind a real firewall: two network namespaces
 //! made by this test, one whose nftables firewall drops all but 80/443 (the promise
-//! "only ports 80 and 443 are reachable") and one without a firewall. assay's verdict on
+//! "only ports 80 and 443 are reachable") and one without a firewall, each over IPv4 and
+//! IPv6. assay's verdict on
 //! every port must equal what `nmap -sT` finds in the same run, and the network controls
 //! must judge the two hosts apart.
 //!
@@ -74,6 +75,8 @@ fn scan_behind_an_nftables_firewall_matches_nmap_and_the_controls_tell_the_hosts
         lab.listen(1, port).unwrap();
     }
     let (a0, a1) = (lab.address(0).to_string(), lab.address(1).to_string());
+    // The same hosts over IPv6: the inet-family firewall must hold there too.
+    let (b0, b1) = (lab.address6(0).to_string(), lab.address6(1).to_string());
 
     let dir = tempfile::tempdir().unwrap();
     let ev = dir.path().join("ev");
@@ -82,6 +85,8 @@ fn scan_behind_an_nftables_firewall_matches_nmap_and_the_controls_tell_the_hosts
         "ports",
         &a0,
         &a1,
+        &b0,
+        &b1,
         "--ports",
         SPEC,
         "--vantage",
@@ -98,21 +103,26 @@ fn scan_behind_an_nftables_firewall_matches_nmap_and_the_controls_tell_the_hosts
     assert!(problems.is_empty(), "{problems:?}");
     let ours = states(docs.iter().map(|s| &s.doc.body));
 
-    let xml = Command::new("nmap")
-        .args(["-sT", "-Pn", "-n", "-T4", "--max-retries", "1", "-p", SPEC])
-        .args(["-oX", "-", &a0, &a1])
-        .output()
-        .unwrap();
-    assert!(
-        xml.status.success(),
-        "{}",
-        String::from_utf8_lossy(&xml.stderr)
-    );
-    let parsed = nmap::parse(&String::from_utf8(xml.stdout).unwrap()).unwrap();
+    // nmap scans one address family per run.
+    let mut parsed = Vec::new();
+    for family in [["-4", &a0, &a1], ["-6", &b0, &b1]] {
+        let xml = Command::new("nmap")
+            .args(["-sT", "-Pn", "-n", "-T4", "--max-retries", "1", "-p", SPEC])
+            .args(["-oX", "-"])
+            .args(family)
+            .output()
+            .unwrap();
+        assert!(
+            xml.status.success(),
+            "{}",
+            String::from_utf8_lossy(&xml.stderr)
+        );
+        parsed.extend(nmap::parse(&String::from_utf8(xml.stdout).unwrap()).unwrap());
+    }
     let theirs = states(parsed.iter().map(|p| &p.body));
 
     let expected_ports = assay::collect::net::scan::parse_ports(SPEC).unwrap().len();
-    for addr in [&a0, &a1] {
+    for addr in [&a0, &a1, &b0, &b1] {
         assert_eq!(
             ours[addr].len(),
             expected_ports,
@@ -135,18 +145,14 @@ fn scan_behind_an_nftables_firewall_matches_nmap_and_the_controls_tell_the_hosts
             .map(|(p, _)| *p)
             .collect()
     };
-    assert_eq!(open(&a0, "open"), [80, 443]);
-    assert_eq!(
-        open(&a0, "filtered").len(),
-        expected_ports - 2,
-        "the rest is dropped"
-    );
-    assert_eq!(open(&a1, "open"), [22, 80]);
-    assert_eq!(
-        open(&a1, "closed").len(),
-        expected_ports - 2,
-        "the rest is refused"
-    );
+    for (firewalled, open_host) in [(&a0, &a1), (&b0, &b1)] {
+        assert_eq!(open(firewalled, "open"), [80, 443]);
+        let dropped = open(firewalled, "filtered").len();
+        assert_eq!(dropped, expected_ports - 2, "the rest is dropped");
+        assert_eq!(open(open_host, "open"), [22, 80]);
+        let refused = open(open_host, "closed").len();
+        assert_eq!(refused, expected_ports - 2, "the rest is refused");
+    }
 
     // The controls: host 0 keeps the promise, host 1 exposes SSH.
     let o = run(&[
@@ -182,15 +188,9 @@ fn scan_behind_an_nftables_firewall_matches_nmap_and_the_controls_tell_the_hosts
         "net.no-public-admin-database-port",
     ] {
         let v = verdicts(control);
-        assert_eq!(
-            v.get(&a0).map(String::as_str),
-            Some("pass"),
-            "{control}: {v:?}"
-        );
-        assert_eq!(
-            v.get(&a1).map(String::as_str),
-            Some("fail"),
-            "{control}: {v:?}"
-        );
+        for (subject, verdict) in [(&a0, "pass"), (&b0, "pass"), (&a1, "fail"), (&b1, "fail")] {
+            let got = v.get(subject).map(String::as_str);
+            assert_eq!(got, Some(verdict), "{control} {subject}: {v:?}");
+        }
     }
 }

@@ -4,7 +4,8 @@
 //! Why namespaces: a firewall that drops packets is the one thing loopback cannot show —
 //! the kernel answers every loopback SYN — and a port scanner's `filtered` verdict must be
 //! tested against a real drop. The hosts live in 198.18.0.0/15 (RFC 2544, set aside for
-//! benchmarking networks), so no scan here can reach anything but the hosts made here.
+//! benchmarking networks) and in the unique-local fd00:a55a::/32, so no scan here can
+//! reach anything but the hosts made here.
 //!
 //! Used by `tests/ports_netns.rs` and `benches/ports.rs` through `#[path]`, so that the
 //! other test crates do not carry it. Needs root, `ip` (iproute2) and `nft` (nftables);
@@ -12,13 +13,15 @@
 
 #![allow(dead_code)] // each user takes only some of it
 
-use std::net::{Ipv4Addr, TcpListener};
+use std::net::{Ipv4Addr, Ipv6Addr, TcpListener};
 use std::os::fd::AsRawFd;
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
 
 /// A firewall that accepts TCP only to the given ports and drops everything else without
 /// an answer, as "firewalls restrict access to all ports except 80 and 443" promises.
+/// IPv6 neighbour discovery is let through, as on any working IPv6 host: without it no
+/// address on the link can be resolved and every port looks dropped.
 pub fn drop_all_but(ports: &[u16]) -> String {
     let list: Vec<String> = ports.iter().map(u16::to_string).collect();
     format!(
@@ -27,6 +30,7 @@ pub fn drop_all_but(ports: &[u16]) -> String {
     type filter hook input priority 0; policy drop;
     iif \"lo\" accept
     ct state established,related accept
+    icmpv6 type {{ nd-neighbor-solicit, nd-neighbor-advert }} accept
     tcp dport {{ {} }} accept
   }}
 }}
@@ -41,6 +45,7 @@ pub struct Lab {
     tag: String,
     bridge: String,
     base: u32,
+    slot: u32,
     hosts: Vec<String>,
 }
 
@@ -58,12 +63,16 @@ impl Lab {
             bridge: format!("{tag}br"),
             tag,
             base,
+            slot,
             hosts: Vec::new(),
         };
         let gw = lab.gateway();
+        // nodad: duplicate address detection would hold a fresh IPv6 address back for a
+        // second or two, and nothing else can have these addresses.
         let mut root = format!(
-            "link add {br} type bridge\naddress add {gw}/22 dev {br}\nlink set {br} up\n",
-            br = lab.bridge
+            "link add {br} type bridge\naddress add {gw}/22 dev {br}\naddress add {gw6}/64 dev {br} nodad\nlink set {br} up\n",
+            br = lab.bridge,
+            gw6 = lab.v6(1),
         );
         for i in 0..n {
             let ns = format!("{}-{i}", lab.tag);
@@ -79,8 +88,9 @@ impl Lab {
             ip(
                 &["-n", ns],
                 &format!(
-                    "link set lo up\naddress add {}/22 dev eth0\nlink set eth0 up\nroute add default via {gw}\n",
-                    lab.address(i)
+                    "link set lo up\naddress add {}/22 dev eth0\naddress add {}/64 dev eth0 nodad\nlink set eth0 up\nroute add default via {gw}\n",
+                    lab.address(i),
+                    lab.address6(i),
                 ),
             )?;
         }
@@ -95,6 +105,15 @@ impl Lab {
     /// The address of host `i`.
     pub fn address(&self, i: usize) -> Ipv4Addr {
         Ipv4Addr::from(self.base + 2 + i as u32)
+    }
+
+    /// The IPv6 address of host `i`.
+    pub fn address6(&self, i: usize) -> Ipv6Addr {
+        self.v6(2 + i as u32)
+    }
+
+    fn v6(&self, n: u32) -> Ipv6Addr {
+        Ipv6Addr::new(0xfd00, 0xa55a, self.slot as u16, 0, 0, 0, 0, n as u16)
     }
 
     /// Host `i`'s namespace name (for `ip netns exec`).
@@ -140,7 +159,8 @@ impl Lab {
             if unsafe { libc::setns(f.as_raw_fd(), libc::CLONE_NEWNET) } != 0 {
                 return Err(format!("setns {path}: {}", std::io::Error::last_os_error()));
             }
-            TcpListener::bind((Ipv4Addr::UNSPECIFIED, port))
+            // [::] takes IPv4 too (bindv6only is off by default).
+            TcpListener::bind((Ipv6Addr::UNSPECIFIED, port))
                 .map_err(|e| format!("bind {port}: {e}"))
         })
         .join()
