@@ -4,14 +4,15 @@
 //! SigV4 signature, recomputed here from the documented algorithm. Then `assay check`
 //! judges the identity controls; secrets never appear in evidence or output.
 
-#[allow(dead_code)] // uses run, run_env, path_str, write_file and replay
+#[allow(dead_code)] // uses part of the shared helpers
 mod common;
 
 use std::path::{Path, PathBuf};
 
 use base64::Engine as _;
+use common::check::{results, verdicts};
 use common::replay::{Replay, Reply, Request};
-use common::{path_str, run, run_env, write_file};
+use common::{path_str, run_env, write_file, Run};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -28,7 +29,7 @@ fn fixture_text(name: &str) -> String {
 
 /// A copy of a fixture in `dir` (its modification time, the evidence time of a CSV, is now).
 fn fresh(dir: &Path, name: &str) -> PathBuf {
-    write_file(dir, name, &fixture_text(name))
+    common::fresh_copy(FIXTURES, dir, name)
 }
 
 fn the_doc(ev: &Path) -> Value {
@@ -50,49 +51,23 @@ fn user<'a>(doc: &'a Value, login: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no user {login}"))
 }
 
-/// `assay check` of the three account controls, judged at `now`: (status, findings) by id.
+/// `assay check` of the three account controls, judged at `now`: (id, status, findings).
 fn check(dir: &Path, ev: &Path, now: &str) -> Vec<(String, String, Vec<String>)> {
     let profile = write_file(dir, "aws-profile.yaml", PROFILE);
-    let o = run(&[
-        "check",
-        "--evidence",
-        path_str(ev),
-        "--profile",
-        path_str(&profile),
-        "--format",
-        "json",
-        "--now",
-        now,
-    ]);
-    assert!(o.code == 0 || o.code == 1, "{}", o.stderr);
-    let r: Value = serde_json::from_str(&o.stdout).unwrap();
-    let mut out: Vec<_> = r["controls"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| {
-            let mut fs: Vec<String> = c["findings"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|f| {
-                    format!(
-                        "{}: {}",
-                        f["status"].as_str().unwrap(),
-                        f["message"].as_str().unwrap()
-                    )
-                })
-                .collect();
-            fs.sort();
-            (
-                c["id"].as_str().unwrap().to_string(),
-                c["status"].as_str().unwrap().to_string(),
-                fs,
-            )
-        })
-        .collect();
-    out.sort();
-    out
+    verdicts(&results(ev, Some(&profile), Some(now)))
+}
+
+/// `assay evidence import --from aws-credential-report ARGS…`.
+fn import(args: &[&str]) -> Run {
+    common::import("aws-credential-report", args)
+}
+
+/// `assay collect identity aws --base-url URL [EXTRA…] --into EV` with `env`.
+fn collect(url: &str, extra: &[&str], ev: &Path, env: &[(&str, &str)]) -> Run {
+    let mut args = vec!["collect", "identity", "aws", "--base-url", url];
+    args.extend_from_slice(extra);
+    args.extend(["--into", path_str(ev)]);
+    run_env(&args, env)
 }
 
 #[test]
@@ -101,15 +76,7 @@ fn csv_without_admins_leaves_admin_unknown_and_never_passes_the_admin_control() 
     let d = dir.path();
     let ev = d.join("ev");
     let csv = fresh(d, "credential-report.csv");
-    let o = run(&[
-        "evidence",
-        "import",
-        "--from",
-        "aws-credential-report",
-        path_str(&csv),
-        "--into",
-        path_str(&ev),
-    ]);
+    let o = import(&[path_str(&csv), "--into", path_str(&ev)]);
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert!(o.stdout.contains("1 added"), "{}", o.stdout);
     let doc = the_doc(&ev);
@@ -175,11 +142,7 @@ fn cli_json_with_admins_names_the_admin_without_mfa() {
     let json = fresh(d, "get-credential-report.json");
     let pol = fresh(d, "list-entities-for-policy.json");
     let grp = fresh(d, "get-group-admins.json");
-    let o = run(&[
-        "evidence",
-        "import",
-        "--from",
-        "aws-credential-report",
+    let o = import(&[
         path_str(&json),
         "--admins",
         path_str(&pol),
@@ -248,15 +211,7 @@ fn bad_reports_name_file_line_and_column_and_write_nothing() {
     ];
     for (case, text, want) in cases {
         let f = write_file(d, "bad.csv", &text);
-        let o = run(&[
-            "evidence",
-            "import",
-            "--from",
-            "aws-credential-report",
-            path_str(&f),
-            "--into",
-            path_str(&ev),
-        ]);
+        let o = import(&[path_str(&f), "--into", path_str(&ev)]);
         assert_eq!(o.code, 2, "{case}: {}", o.stdout);
         assert!(o.stderr.contains(want), "{case}: {}", o.stderr);
         assert!(
@@ -270,25 +225,13 @@ fn bad_reports_name_file_line_and_column_and_write_nothing() {
         "arn:aws:iam::999999999999:user/ops/carol",
     );
     let f = write_file(d, "bad.csv", &two);
-    let o = run(&[
-        "evidence",
-        "import",
-        "--from",
-        "aws-credential-report",
-        path_str(&f),
-        "--into",
-        path_str(&ev),
-    ]);
+    let o = import(&[path_str(&f), "--into", path_str(&ev)]);
     assert_eq!(o.code, 2);
     assert!(o.stderr.contains("line 5, column 2 (arn): account 999999999999, but earlier rows are of account 123456789012"), "{}", o.stderr);
     // An admin group whose members were not given.
     let csvf = fresh(d, "credential-report.csv");
     let pol = fresh(d, "list-entities-for-policy.json");
-    let o = run(&[
-        "evidence",
-        "import",
-        "--from",
-        "aws-credential-report",
+    let o = import(&[
         path_str(&csvf),
         "--admins",
         path_str(&pol),
@@ -487,18 +430,7 @@ fn live_collection_signs_every_request_and_reads_report_and_admins() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let ev = d.join("ev");
-    let o = run_env(
-        &[
-            "collect",
-            "identity",
-            "aws",
-            "--base-url",
-            server.url(),
-            "--into",
-            path_str(&ev),
-        ],
-        &env(),
-    );
+    let o = collect(server.url(), &[], &ev, &env());
     assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
     assert_no_secret("stdout", &o.stdout);
     assert_no_secret("stderr", &o.stderr);
@@ -553,18 +485,7 @@ fn access_denied_names_the_missing_permission_and_no_secret() {
         let server = iam_server(Some(act));
         let dir = tempfile::tempdir().unwrap();
         let ev = dir.path().join("ev");
-        let o = run_env(
-            &[
-                "collect",
-                "identity",
-                "aws",
-                "--base-url",
-                server.url(),
-                "--into",
-                path_str(&ev),
-            ],
-            &env(),
-        );
+        let o = collect(server.url(), &[], &ev, &env());
         assert_eq!(o.code, 2, "{act}: {}", o.stdout);
         assert!(
             o.stderr
@@ -589,18 +510,7 @@ fn without_list_entities_permission_admin_is_unknown() {
     let server = iam_server(Some("ListEntitiesForPolicy"));
     let dir = tempfile::tempdir().unwrap();
     let ev = dir.path().join("ev");
-    let o = run_env(
-        &[
-            "collect",
-            "identity",
-            "aws",
-            "--base-url",
-            server.url(),
-            "--into",
-            path_str(&ev),
-        ],
-        &env(),
-    );
+    let o = collect(server.url(), &[], &ev, &env());
     assert_eq!(o.code, 0, "{}", o.stderr);
     let doc = the_doc(&ev);
     assert_eq!(user(&doc, "carol")["admin"], Value::Null);
@@ -619,16 +529,10 @@ fn a_wrong_secret_is_rejected_and_not_echoed() {
     let dir = tempfile::tempdir().unwrap();
     let ev = dir.path().join("ev");
     let wrong = "WRONGsecretWRONGsecretWRONGsecret000000";
-    let o = run_env(
-        &[
-            "collect",
-            "identity",
-            "aws",
-            "--base-url",
-            server.url(),
-            "--into",
-            path_str(&ev),
-        ],
+    let o = collect(
+        server.url(),
+        &[],
+        &ev,
         &[
             ("AWS_ACCESS_KEY_ID", AKID),
             ("AWS_SECRET_ACCESS_KEY", wrong),
@@ -650,16 +554,10 @@ fn a_wrong_secret_is_rejected_and_not_echoed() {
 fn missing_credentials_and_plain_http_elsewhere_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let ev = dir.path().join("ev");
-    let o = run_env(
-        &[
-            "collect",
-            "identity",
-            "aws",
-            "--base-url",
-            "http://127.0.0.1:9",
-            "--into",
-            path_str(&ev),
-        ],
+    let o = collect(
+        "http://127.0.0.1:9",
+        &[],
+        &ev,
         &[("AWS_ACCESS_KEY_ID", ""), ("AWS_SECRET_ACCESS_KEY", "")],
     );
     assert_eq!(o.code, 2);
@@ -669,18 +567,7 @@ fn missing_credentials_and_plain_http_elsewhere_are_refused() {
         "{}",
         o.stderr
     );
-    let o = run_env(
-        &[
-            "collect",
-            "identity",
-            "aws",
-            "--base-url",
-            "http://iam.example.com",
-            "--into",
-            path_str(&ev),
-        ],
-        &env(),
-    );
+    let o = collect("http://iam.example.com", &[], &ev, &env());
     assert_eq!(o.code, 2);
     assert!(
         o.stderr
@@ -700,20 +587,7 @@ fn a_report_that_never_completes_and_a_malformed_answer_are_errors() {
         verify_sigv4(req).unwrap();
         generate("STARTED")
     });
-    let o = run_env(
-        &[
-            "collect",
-            "identity",
-            "aws",
-            "--base-url",
-            slow.url(),
-            "--max-wait",
-            "1",
-            "--into",
-            path_str(&ev),
-        ],
-        &env(),
-    );
+    let o = collect(slow.url(), &["--max-wait", "1"], &ev, &env());
     assert_eq!(o.code, 2, "{}", o.stdout);
     assert!(
         o.stderr
@@ -728,18 +602,7 @@ fn a_report_that_never_completes_and_a_malformed_answer_are_errors() {
         _ => xml(200, "<GetCredentialReportResponse><GetCredentialReportResult><ReportFormat>text/csv</ReportFormat></GetCredentialReportResult></GetCredentialReportResponse>".into()),
     }
     });
-    let o = run_env(
-        &[
-            "collect",
-            "identity",
-            "aws",
-            "--base-url",
-            broken.url(),
-            "--into",
-            path_str(&ev),
-        ],
-        &env(),
-    );
+    let o = collect(broken.url(), &[], &ev, &env());
     assert_eq!(o.code, 2, "{}", o.stdout);
     assert!(
         o.stderr.contains(

@@ -8,8 +8,9 @@ mod common;
 use std::path::Path;
 use std::time::Duration;
 
-use common::replay::{Replay, Reply};
-use common::{path_str, run, run_env, Run};
+use common::check::{control, failing_accounts, results};
+use common::replay::{Replay, Reply, Request};
+use common::{path_str, run_env, Run};
 use serde_json::Value;
 
 const TOKEN: &str = "ghp_TESTtoken0123456789abcdefABCDEF012345";
@@ -33,49 +34,112 @@ fn set(routes: &mut Vec<(String, Reply)>, key: &str, replies: Vec<Reply>) {
 
 /// Runs `assay check` on `dir` and returns the results JSON.
 fn check(dir: &Path) -> Value {
-    let o = run(&["check", "--evidence", path_str(dir), "--format", "json"]);
-    assert!(o.code == 0 || o.code == 1, "check failed: {}", o.stderr);
-    serde_json::from_str(&o.stdout).expect("results JSON")
+    results(dir, None, None)
 }
 
-/// `(status, [(finding status, message)])` of one control.
-fn control(results: &Value, id: &str) -> (String, Vec<(String, String)>) {
-    let c = results["controls"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == id)
-        .unwrap_or_else(|| panic!("no control {id}"));
-    let findings = c["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                f["status"].as_str().unwrap().to_string(),
-                f["message"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
-    (c["status"].as_str().unwrap().to_string(), findings)
+/// [`check`] with a profile (its YAML written into `dir`).
+fn check_with_profile(dir: &Path, yaml: &str) -> Value {
+    let profile = common::write_file(dir, "profile.yaml", yaml);
+    results(dir, Some(&profile), None)
 }
 
-/// The accounts named by the failing findings of a control (`... user NAME has no ...`).
-fn failing_accounts(results: &Value, id: &str, what: &str) -> Vec<String> {
-    let (_, findings) = control(results, id);
-    let mut names: Vec<String> = findings
-        .iter()
-        .filter(|(s, _)| s == "fail")
-        .map(|(_, m)| {
-            let rest = m
-                .split_once(&format!("{what} "))
-                .unwrap_or_else(|| panic!("unexpected message: {m}"))
-                .1;
-            rest.split(' ').next().unwrap().to_string()
-        })
-        .collect();
-    names.sort();
-    names
+/// One `assay collect identity` that succeeded: the replay server it asked (with its
+/// request log), the evidence folder and what assay printed.
+struct Collected {
+    server: Replay,
+    dir: tempfile::TempDir,
+    out: Run,
+}
+
+impl Collected {
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn requests(&self) -> Vec<Request> {
+        self.server.requests()
+    }
+
+    /// The documents of the evidence folder.
+    fn docs(&self) -> Vec<Value> {
+        docs(self.path())
+    }
+
+    /// The body of the document of `kind`.
+    fn body(&self, kind: &str) -> Value {
+        body_of(&self.docs(), kind).clone()
+    }
+
+    /// The `error` of the document of `kind`.
+    #[track_caller]
+    fn error(&self, kind: &str) -> String {
+        let body = self.body(kind);
+        body["error"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{kind} is no error: {body}"))
+            .to_string()
+    }
+
+    fn check(&self) -> Value {
+        check(self.path())
+    }
+}
+
+/// `assay collect identity ARGS… --into DIR` (DIR a new temp dir) against `server`, with
+/// `env`; the run must succeed.
+#[track_caller]
+fn collect(server: Replay, args: &[&str], env: &[(&str, &str)]) -> Collected {
+    let dir = tempfile::tempdir().unwrap();
+    let mut all = vec!["collect", "identity"];
+    all.extend_from_slice(args);
+    all.extend(["--into", path_str(dir.path())]);
+    let out = run_env(&all, env);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    Collected { server, dir, out }
+}
+
+/// The accounts without 2FA that fail identity.mfa-all-users (`humans`) and
+/// identity.mfa-admins (`admins`), and, where the provider has an org setting, the status
+/// of identity.mfa-org-enforced.
+#[track_caller]
+fn assert_accounts(r: &Value, humans: &[&str], admins: &[&str], org: Option<&str>) {
+    assert_eq!(
+        failing_accounts(r, "identity.mfa-all-users", "human user"),
+        humans
+    );
+    assert_eq!(failing_accounts(r, "identity.mfa-admins", "admin"), admins);
+    if let Some(status) = org {
+        assert_eq!(control(r, "identity.mfa-org-enforced").0, status);
+    }
+}
+
+/// The Unix time `secs` seconds from now, as rate-limit reset headers write it.
+fn epoch_in(secs: u64) -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap();
+    (now.as_secs() + secs).to_string()
+}
+
+/// `target` was asked twice (a rate limit, then the page), the second time after the
+/// one-second wait the provider asked for.
+#[track_caller]
+fn assert_waited_out(reqs: &[Request], target: &str) {
+    let asked: Vec<_> = reqs.iter().filter(|r| r.target == target).collect();
+    assert_eq!(asked.len(), 2, "{target} asked twice");
+    let waited = asked[1].at.duration_since(asked[0].at);
+    assert!(
+        waited >= Duration::from_millis(990),
+        "waited only {waited:?}"
+    );
+}
+
+/// Every request of `reqs` carried the header `name: value`.
+#[track_caller]
+fn assert_every<'a>(reqs: impl IntoIterator<Item = &'a Request>, name: &str, value: &str) {
+    for r in reqs {
+        assert_eq!(r.header(name), Some(value), "{} {}", r.method, r.target);
+    }
 }
 
 /// The documents of the evidence folder, by kind.
@@ -195,21 +259,35 @@ fn github_routes() -> Vec<(String, Reply)> {
     ]
 }
 
-fn collect_github(server: &Replay, dir: &Path, extra: &[&str]) -> Run {
+/// The `2fa_disabled` lists, of members and of outside collaborators.
+const NO_2FA: [&str; 2] = [
+    "members?filter=2fa_disabled&",
+    "outside_collaborators?filter=2fa_disabled&",
+];
+
+/// The route of page `page` of GitHub list `q`.
+fn gh_key(q: &str, page: u32) -> String {
+    format!("{GH}/{q}per_page=100&page={page}")
+}
+
+/// The fixtures' org answered by `org_file`, with nobody in either `2fa_disabled` list.
+fn github_all_with_2fa(org_file: &str) -> Vec<(String, Reply)> {
+    let mut routes = github_routes();
+    set(&mut routes, GH, vec![fixture("github", org_file)]);
+    for q in NO_2FA {
+        let (k, r) = gh_paged(q, 1, 1, "empty.json");
+        set(&mut routes, &k, vec![r]);
+    }
+    routes
+}
+
+/// `assay collect identity github --org coloom` against `server` (at `/api/v3`).
+#[track_caller]
+fn github(server: Replay, extra: &[&str]) -> Collected {
     let base = format!("{}/api/v3", server.url());
-    let mut args = vec![
-        "collect",
-        "identity",
-        "github",
-        "--org",
-        "coloom",
-        "--base-url",
-        &base,
-        "--into",
-        path_str(dir),
-    ];
+    let mut args = vec!["github", "--org", "coloom", "--base-url", &base];
     args.extend_from_slice(extra);
-    run_env(&args, &[("GITHUB_TOKEN", TOKEN)])
+    collect(server, &args, &[("GITHUB_TOKEN", TOKEN)])
 }
 
 #[test]
@@ -227,10 +305,8 @@ fn github_org_members_owners_and_collaborators_end_to_end() {
             page2,
         ],
     );
-    let server = Replay::routes(routes);
-    let dir = tempfile::tempdir().unwrap();
-    let o = collect_github(&server, dir.path(), &[]);
-    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
+    let c = github(Replay::routes(routes), &[]);
+    let o = &c.out;
     assert!(o.stdout.contains("github:coloom"), "{}", o.stdout);
     assert!(
         o.stdout
@@ -238,28 +314,17 @@ fn github_org_members_owners_and_collaborators_end_to_end() {
         "{}",
         o.stdout
     );
-    assert_no_token(&o, dir.path(), TOKEN);
+    assert_no_token(o, c.path(), TOKEN);
 
     // The token went to the server, in the header only.
-    let reqs = server.requests();
-    assert!(reqs
-        .iter()
-        .all(|r| r.header("authorization") == Some(&format!("Bearer {TOKEN}"))));
+    let reqs = c.requests();
+    assert_every(&reqs, "authorization", &format!("Bearer {TOKEN}"));
     assert!(reqs.iter().all(|r| !r.target.contains(TOKEN)));
-    assert!(reqs
-        .iter()
-        .all(|r| r.header("accept") == Some("application/vnd.github+json")));
+    assert_every(&reqs, "accept", "application/vnd.github+json");
     // The rate limit was waited out: the retry came at least a second after the 403.
-    let p2: Vec<_> = reqs.iter().filter(|r| r.target == k).collect();
-    assert_eq!(p2.len(), 2, "page 2 asked twice");
-    let waited = p2[1].at.duration_since(p2[0].at);
-    assert!(
-        waited >= Duration::from_millis(990),
-        "waited only {waited:?}"
-    );
+    assert_waited_out(&reqs, &k);
 
-    let d = docs(dir.path());
-    let users = body_of(&d, "identity.users");
+    let users = c.body("identity.users");
     assert_eq!(users["provider"], "github");
     assert_eq!(users["org"], "coloom");
     assert!(users.get("incomplete").is_none(), "{users}");
@@ -288,12 +353,12 @@ fn github_org_members_owners_and_collaborators_end_to_end() {
     assert_eq!(bot["mfa"], false);
     assert_eq!(users["users"][1]["role"], "owner");
     assert_eq!(users["users"][7]["role"], "outside_collaborator");
-    assert_eq!(body_of(&d, "identity.org")["mfa_required"], false);
+    assert_eq!(c.body("identity.org")["mfa_required"], false);
 
-    let v = run(&["evidence", "verify", path_str(dir.path())]);
+    let v = common::run(&["evidence", "verify", path_str(c.path())]);
     assert_eq!(v.code, 0, "{}{}", v.stdout, v.stderr);
 
-    let r = check(dir.path());
+    let r = c.check();
     assert_eq!(control(&r, "identity.mfa-all-users").0, "fail");
     assert_eq!(
         failing_accounts(&r, "identity.mfa-all-users", "human user"),
@@ -319,21 +384,10 @@ fn github_org_members_owners_and_collaborators_end_to_end() {
         serde_json::json!(["engineering", "platform-admins"])
     );
     assert_eq!(users["users"][7]["groups"], serde_json::json!([]));
-    let profile = common::write_file(
-        dir.path(),
-        "profile.yaml",
+    let r = check_with_profile(
+        c.path(),
         "name: gh\nselect:\n  frameworks: [soc2]\nparams:\n  identity.mfa-admins: { admin_groups: [Platform-Admins] }\n",
     );
-    let o = run(&[
-        "check",
-        "--evidence",
-        path_str(dir.path()),
-        "--profile",
-        path_str(&profile),
-        "--format",
-        "json",
-    ]);
-    let r: Value = serde_json::from_str(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", o.stderr));
     assert_eq!(
         failing_accounts(&r, "identity.mfa-admins", "admin"),
         ["bob", "carol"]
@@ -342,30 +396,15 @@ fn github_org_members_owners_and_collaborators_end_to_end() {
 
 #[test]
 fn github_all_good_passes_and_pages_come_concurrently() {
-    let mut routes = github_routes();
-    set(
-        &mut routes,
-        GH,
-        vec![fixture("github", "org-2fa-required.json")],
-    );
-    for q in [
-        "members?filter=2fa_disabled&",
-        "outside_collaborators?filter=2fa_disabled&",
-    ] {
-        let (k, r) = gh_paged(q, 1, 1, "empty.json");
-        set(&mut routes, &k, vec![r]);
-    }
     // Each answer takes 300 ms, so pages fetched one after the other would arrive
     // 300 ms apart.
-    let serve = common::replay::router(routes);
+    let serve = common::replay::router(github_all_with_2fa("org-2fa-required.json"));
     let server = Replay::start(move |req, base| {
         std::thread::sleep(Duration::from_millis(300));
         serve(req, base)
     });
-    let dir = tempfile::tempdir().unwrap();
-    let o = collect_github(&server, dir.path(), &["--concurrency", "16"]);
-    assert_eq!(o.code, 0, "{}", o.stderr);
-    let r = check(dir.path());
+    let c = github(server, &["--concurrency", "16"]);
+    let r = c.check();
     let (status, f) = control(&r, "identity.mfa-all-users");
     assert_eq!(status, "pass", "{f:?}");
     assert!(
@@ -376,10 +415,10 @@ fn github_all_good_passes_and_pages_come_concurrently() {
     assert_eq!(control(&r, "identity.mfa-admins").0, "pass");
     assert_eq!(control(&r, "identity.mfa-org-enforced").0, "pass");
     // Pages 2 and 3 of the members were asked together, once page 1 named the last.
-    let reqs = server.requests();
+    let reqs = c.requests();
     let at = |page: u32| {
         reqs.iter()
-            .find(|r| r.target == format!("{GH}/members?per_page=100&page={page}"))
+            .find(|r| r.target == gh_key("members?", page))
             .unwrap()
             .at
     };
@@ -410,28 +449,21 @@ fn github_without_owner_rights_is_an_error_never_everyone_has_2fa() {
         GH,
         vec![fixture("github", "org-not-owner.json")],
     );
-    for q in [
-        "members?filter=2fa_disabled&",
-        "outside_collaborators?filter=2fa_disabled&",
-    ] {
+    for q in NO_2FA {
         set(
             &mut routes,
-            &format!("{GH}/{q}per_page=100&page=1"),
+            &gh_key(q, 1),
             vec![fixture_status("github", "only-owners.json", 422)],
         );
     }
-    let server = Replay::routes(routes);
-    let dir = tempfile::tempdir().unwrap();
-    let o = collect_github(&server, dir.path(), &[]);
-    assert_eq!(o.code, 0, "{}", o.stderr);
-    let d = docs(dir.path());
-    let e = body_of(&d, "identity.users")["error"].as_str().unwrap();
+    let c = github(Replay::routes(routes), &[]);
+    let e = c.error("identity.users");
     assert!(e.contains("Only owners can use this filter."), "{e}");
     assert!(e.contains("only for organisation owners"), "{e}");
-    assert!(body_of(&d, "identity.users").get("users").is_none());
-    let e = body_of(&d, "identity.org")["error"].as_str().unwrap();
+    assert!(c.body("identity.users").get("users").is_none());
+    let e = c.error("identity.org");
     assert!(e.contains("two_factor_requirement_enabled"), "{e}");
-    let r = check(dir.path());
+    let r = c.check();
     for id in [
         "identity.mfa-all-users",
         "identity.mfa-admins",
@@ -444,47 +476,27 @@ fn github_without_owner_rights_is_an_error_never_everyone_has_2fa() {
 
     // An empty 2fa_disabled list from a token that cannot see the 2FA setting proves
     // nothing either.
-    let mut routes = github_routes();
-    set(
-        &mut routes,
-        GH,
-        vec![fixture("github", "org-not-owner.json")],
+    let c = github(
+        Replay::routes(github_all_with_2fa("org-not-owner.json")),
+        &[],
     );
-    for q in [
-        "members?filter=2fa_disabled&",
-        "outside_collaborators?filter=2fa_disabled&",
-    ] {
-        let (k, r) = gh_paged(q, 1, 1, "empty.json");
-        set(&mut routes, &k, vec![r]);
-    }
-    let server = Replay::routes(routes);
-    let dir = tempfile::tempdir().unwrap();
-    assert_eq!(collect_github(&server, dir.path(), &[]).code, 0);
-    let d = docs(dir.path());
-    let e = body_of(&d, "identity.users")["error"].as_str().unwrap();
+    let e = c.error("identity.users");
     assert!(e.contains("owner"), "{e}");
-    assert_eq!(
-        control(&check(dir.path()), "identity.mfa-all-users").0,
-        "error"
-    );
+    assert_eq!(control(&c.check(), "identity.mfa-all-users").0, "error");
 }
 
 #[test]
 fn github_403_names_the_missing_permission() {
     let mut routes = github_routes();
-    let forbidden = || fixture_status("github", "forbidden.json", 403);
-    for k in [
-        format!("{GH}/members?per_page=100&page=1"),
-        format!("{GH}/members?role=admin&per_page=100&page=1"),
-    ] {
-        set(&mut routes, &k, vec![forbidden()]);
+    for q in ["members?", "members?role=admin&"] {
+        set(
+            &mut routes,
+            &gh_key(q, 1),
+            vec![fixture_status("github", "forbidden.json", 403)],
+        );
     }
-    let server = Replay::routes(routes);
-    let dir = tempfile::tempdir().unwrap();
-    let o = collect_github(&server, dir.path(), &[]);
-    assert_eq!(o.code, 0, "{}", o.stderr);
-    let d = docs(dir.path());
-    let e = body_of(&d, "identity.users")["error"].as_str().unwrap();
+    let c = github(Replay::routes(routes), &[]);
+    let e = c.error("identity.users");
     assert!(
         e.starts_with("GitHub GET /api/v3/orgs/coloom/members?"),
         "{e}"
@@ -492,33 +504,34 @@ fn github_403_names_the_missing_permission() {
     common::assert_contains_all(
         "GitHub 403",
         "the error",
-        e,
+        &e,
         &[
             "HTTP 403 Forbidden",
             "Resource not accessible by personal access token",
             "read:org",
         ],
     );
-    assert!(o.stdout.contains("error: GitHub GET"), "{}", o.stdout);
-    let (status, f) = control(&check(dir.path()), "identity.mfa-admins");
+    assert!(
+        c.out.stdout.contains("error: GitHub GET"),
+        "{}",
+        c.out.stdout
+    );
+    let (status, f) = control(&c.check(), "identity.mfa-admins");
     assert_eq!(status, "error");
     assert!(f[0].1.contains("read:org"), "{f:?}");
 }
 
 #[test]
 fn github_malformed_or_incomplete_pages_never_shorten_the_list() {
+    // Page 2 of the members answered by `file`.
+    let members_page2 = |file: &str| {
+        let mut routes = github_routes();
+        let (k, r) = gh_paged("members?", 2, 3, file);
+        set(&mut routes, &k, vec![r]);
+        github(Replay::routes(routes), &[]).body("identity.users")
+    };
     // A body that is not JSON: an error naming the endpoint, no users written.
-    let mut routes = github_routes();
-    let (k, _) = gh_paged("members?", 2, 3, "members-2.json");
-    set(
-        &mut routes,
-        &k,
-        vec![gh_paged("members?", 2, 3, "members-2-malformed.json").1],
-    );
-    let server = Replay::routes(routes);
-    let dir = tempfile::tempdir().unwrap();
-    assert_eq!(collect_github(&server, dir.path(), &[]).code, 0);
-    let users = body_of(&docs(dir.path()), "identity.users").clone();
+    let users = members_page2("members-2-malformed.json");
     let e = users["error"].as_str().unwrap();
     assert!(
         e.starts_with("GitHub GET /api/v3/orgs/coloom/members?per_page=100&page=2: body: not JSON"),
@@ -527,16 +540,7 @@ fn github_malformed_or_incomplete_pages_never_shorten_the_list() {
     assert!(users.get("users").is_none());
 
     // A member without a login: the field is named.
-    let mut routes = github_routes();
-    set(
-        &mut routes,
-        &k,
-        vec![gh_paged("members?", 2, 3, "members-2-missing-login.json").1],
-    );
-    let server = Replay::routes(routes);
-    let dir = tempfile::tempdir().unwrap();
-    assert_eq!(collect_github(&server, dir.path(), &[]).code, 0);
-    let users = body_of(&docs(dir.path()), "identity.users").clone();
+    let users = members_page2("members-2-missing-login.json");
     assert_eq!(
         users["error"],
         "GitHub GET /api/v3/orgs/coloom/members?per_page=100&page=2: [1].login: missing"
@@ -550,30 +554,23 @@ fn github_malformed_or_incomplete_pages_never_shorten_the_list() {
         GH,
         vec![fixture("github", "org-2fa-required.json")],
     );
-    let (k, _) = gh_paged(
-        "outside_collaborators?",
-        2,
-        2,
-        "outside-collaborators-2.json",
-    );
+    let k = gh_key("outside_collaborators?", 2);
     set(
         &mut routes,
         &k,
         vec![Reply::status(502, r#"{"message":"Server Error"}"#)],
     );
-    let server = Replay::routes(routes);
-    let dir = tempfile::tempdir().unwrap();
-    assert_eq!(collect_github(&server, dir.path(), &[]).code, 0);
-    let users = body_of(&docs(dir.path()), "identity.users").clone();
+    let c = github(Replay::routes(routes), &[]);
+    let users = c.body("identity.users");
     let why = users["incomplete"].as_str().unwrap();
     assert!(why.contains("outside collaborators"), "{why}");
     assert!(why.contains("HTTP 502"), "{why}");
     assert_eq!(
-        server.requests().iter().filter(|r| r.target == k).count(),
+        c.requests().iter().filter(|r| r.target == k).count(),
         3,
         "one try and two retries"
     );
-    let r = check(dir.path());
+    let r = c.check();
     assert_eq!(
         failing_accounts(&r, "identity.mfa-all-users", "human user"),
         ["bob", "carol", "frank-ci", "grace"]
@@ -586,33 +583,14 @@ fn github_malformed_or_incomplete_pages_never_shorten_the_list() {
 
 #[test]
 fn github_incomplete_evidence_turns_a_pass_into_an_error() {
-    let mut routes = github_routes();
+    let mut routes = github_all_with_2fa("org-2fa-required.json");
     set(
         &mut routes,
-        GH,
-        vec![fixture("github", "org-2fa-required.json")],
-    );
-    for q in [
-        "members?filter=2fa_disabled&",
-        "outside_collaborators?filter=2fa_disabled&",
-    ] {
-        let (k, r) = gh_paged(q, 1, 1, "empty.json");
-        set(&mut routes, &k, vec![r]);
-    }
-    let (k, _) = gh_paged("members?", 3, 3, "members-3.json");
-    set(
-        &mut routes,
-        &k,
+        &gh_key("members?", 3),
         vec![Reply::status(500, r#"{"message":"Server Error"}"#)],
     );
-    let server = Replay::routes(routes);
-    let dir = tempfile::tempdir().unwrap();
-    assert_eq!(
-        collect_github(&server, dir.path(), &["--concurrency", "2"]).code,
-        0
-    );
-    let r = check(dir.path());
-    let (status, f) = control(&r, "identity.mfa-all-users");
+    let c = github(Replay::routes(routes), &["--concurrency", "2"]);
+    let (status, f) = control(&c.check(), "identity.mfa-all-users");
     assert_eq!(status, "error", "{f:?}");
     assert!(f[0].1.contains("evidence incomplete: members: GitHub GET /api/v3/orgs/coloom/members?per_page=100&page=3: HTTP 500"), "{f:?}");
 }
@@ -620,32 +598,19 @@ fn github_incomplete_evidence_turns_a_pass_into_an_error() {
 #[test]
 fn github_rate_limit_longer_than_max_wait_is_an_error() {
     let mut routes = github_routes();
-    let reset = (std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
-        + 3600)
-        .to_string();
+    let reset = epoch_in(3600);
     set(
         &mut routes,
-        &format!("{GH}/members?role=admin&per_page=100&page=1"),
+        &gh_key("members?role=admin&", 1),
         vec![Reply::status(403, r#"{"message":"API rate limit exceeded for user ID 1021001.","documentation_url":"https://docs.github.com/rest/overview/rate-limits-for-the-rest-api"}"#)
             .header("x-ratelimit-limit", "5000")
             .header("x-ratelimit-remaining", "0")
             .header("x-ratelimit-reset", &reset)],
     );
-    let server = Replay::routes(routes);
-    let dir = tempfile::tempdir().unwrap();
     let started = std::time::Instant::now();
-    assert_eq!(
-        collect_github(&server, dir.path(), &["--max-wait", "5"]).code,
-        0
-    );
+    let c = github(Replay::routes(routes), &["--max-wait", "5"]);
     assert!(started.elapsed() < Duration::from_secs(20));
-    let e = body_of(&docs(dir.path()), "identity.users")["error"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let e = c.error("identity.users");
     assert!(e.contains("rate limited (HTTP 403)"), "{e}");
     assert!(e.contains("longer than --max-wait 5 s"), "{e}");
 }
@@ -654,57 +619,27 @@ fn github_rate_limit_longer_than_max_wait_is_an_error() {
 fn github_refusals_before_asking() {
     let dir = tempfile::tempdir().unwrap();
     let into = path_str(dir.path());
+    let refused = |args: &[&str], env: &[(&str, &str)], want: &str| {
+        let mut all = vec!["collect", "identity", "github", "--into", into];
+        all.extend_from_slice(args);
+        let o = run_env(&all, env);
+        assert_eq!(o.code, 2);
+        assert!(o.stderr.contains(want), "{}", o.stderr);
+    };
     // Plain http to a non-loopback host.
-    let o = run_env(
-        &[
-            "collect",
-            "identity",
-            "github",
-            "--org",
-            "coloom",
-            "--base-url",
-            "http://ghe.example/api/v3",
-            "--into",
-            into,
-        ],
+    refused(
+        &["--org", "coloom", "--base-url", "http://ghe.example/api/v3"],
         &[("GITHUB_TOKEN", TOKEN)],
-    );
-    assert_eq!(o.code, 2);
-    assert!(
-        o.stderr
-            .contains("plain http is allowed only to a loopback address"),
-        "{}",
-        o.stderr
+        "plain http is allowed only to a loopback address",
     );
     // No token.
-    let o = run_env(
-        &[
-            "collect",
-            "identity",
-            "github",
-            "--org",
-            "coloom",
-            "--into",
-            into,
-            "--token-env",
-            "ASSAY_TEST_NO_SUCH_VAR",
-        ],
+    refused(
+        &["--org", "coloom", "--token-env", "ASSAY_TEST_NO_SUCH_VAR"],
         &[],
-    );
-    assert_eq!(o.code, 2);
-    assert!(
-        o.stderr
-            .contains("$ASSAY_TEST_NO_SUCH_VAR: the environment variable is not set"),
-        "{}",
-        o.stderr
+        "$ASSAY_TEST_NO_SUCH_VAR: the environment variable is not set",
     );
     // No org.
-    let o = run_env(
-        &["collect", "identity", "github", "--into", into],
-        &[("GITHUB_TOKEN", TOKEN)],
-    );
-    assert_eq!(o.code, 2);
-    assert!(o.stderr.contains("--org"), "{}", o.stderr);
+    refused(&[], &[("GITHUB_TOKEN", TOKEN)], "--org");
     assert!(
         !dir.path().join("manifest.json").exists(),
         "nothing written"
@@ -714,31 +649,22 @@ fn github_refusals_before_asking() {
 #[test]
 fn github_from_the_inventory() {
     let server = Replay::routes(github_routes());
-    let dir = tempfile::tempdir().unwrap();
+    let scratch = tempfile::tempdir().unwrap();
     let inv = common::write_file(
-        dir.path(),
+        scratch.path(),
         "inventory.yaml",
         &format!(
             "identity:\n  - provider: github\n    org: coloom\n    token_env: ASSAY_TEST_GH\n    base_url: {}/api/v3\n",
             server.url()
         ),
     );
-    let ev = dir.path().join("ev");
-    let o = run_env(
-        &[
-            "collect",
-            "identity",
-            "--inventory",
-            path_str(&inv),
-            "--into",
-            path_str(&ev),
-        ],
+    let c = collect(
+        server,
+        &["--inventory", path_str(&inv)],
         &[("ASSAY_TEST_GH", TOKEN)],
     );
-    assert_eq!(o.code, 0, "{}", o.stderr);
-    let r = check(&ev);
     assert_eq!(
-        failing_accounts(&r, "identity.mfa-admins", "admin"),
+        failing_accounts(&c.check(), "identity.mfa-admins", "admin"),
         ["bob"]
     );
 }
@@ -785,18 +711,13 @@ fn gitlab_instance_routes() -> Vec<(String, Reply)> {
 
 const GL_TOKEN: &str = "glpat-TESTtoken0123456789ab";
 
-fn collect_gitlab(server: &Replay, dir: &Path, extra: &[&str]) -> Run {
-    let mut args = vec![
-        "collect",
-        "identity",
-        "gitlab",
-        "--base-url",
-        server.url(),
-        "--into",
-        path_str(dir),
-    ];
+/// `assay collect identity gitlab` against `server`.
+#[track_caller]
+fn gitlab(server: Replay, extra: &[&str]) -> Collected {
+    let base = server.url().to_string();
+    let mut args = vec!["gitlab", "--base-url", &base];
     args.extend_from_slice(extra);
-    run_env(&args, &[("GITLAB_TOKEN", GL_TOKEN)])
+    collect(server, &args, &[("GITLAB_TOKEN", GL_TOKEN)])
 }
 
 #[test]
@@ -814,20 +735,13 @@ fn gitlab_instance_users_end_to_end() {
             p2,
         ],
     );
-    let server = Replay::routes(routes);
-    let dir = tempfile::tempdir().unwrap();
-    let o = collect_gitlab(&server, dir.path(), &[]);
-    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
-    assert_no_token(&o, dir.path(), GL_TOKEN);
-    let reqs = server.requests();
-    assert!(reqs
-        .iter()
-        .all(|r| r.header("private-token") == Some(GL_TOKEN)));
-    let p2: Vec<_> = reqs.iter().filter(|r| r.target == k).collect();
-    assert_eq!(p2.len(), 2);
-    assert!(p2[1].at.duration_since(p2[0].at) >= Duration::from_millis(990));
+    let c = gitlab(Replay::routes(routes), &[]);
+    assert_no_token(&c.out, c.path(), GL_TOKEN);
+    let reqs = c.requests();
+    assert_every(&reqs, "private-token", GL_TOKEN);
+    assert_waited_out(&reqs, &k);
 
-    let d = docs(dir.path());
+    let d = c.docs();
     assert_eq!(d[0]["subject"], "gitlab:127.0.0.1");
     let users = body_of(&d, "identity.users");
     assert_eq!(users["skipped_inactive"], 1, "mallory is blocked");
@@ -846,16 +760,8 @@ fn gitlab_instance_users_end_to_end() {
     assert_eq!(by("dave")["state"], "deactivated");
     assert_eq!(users["users"].as_array().unwrap().len(), 7);
 
-    let r = check(dir.path());
-    assert_eq!(
-        failing_accounts(&r, "identity.mfa-all-users", "human user"),
-        ["alice", "bob"]
-    );
-    assert_eq!(
-        failing_accounts(&r, "identity.mfa-admins", "admin"),
-        ["alice"]
-    );
-    assert_eq!(control(&r, "identity.mfa-org-enforced").0, "pass");
+    let r = c.check();
+    assert_accounts(&r, &["alice", "bob"], &["alice"], Some("pass"));
 }
 
 #[test]
@@ -866,78 +772,50 @@ fn gitlab_without_admin_rights_is_an_error() {
         "/api/v4/application/settings",
         vec![fixture_status("gitlab", "forbidden.json", 403)],
     );
-    let (k, _) = gl_users_page(1, "users-1.json");
-    set(
-        &mut routes,
-        &k,
-        vec![gl_users_page(1, "users-1-not-admin.json").1],
-    );
-    let server = Replay::routes(routes);
-    let dir = tempfile::tempdir().unwrap();
-    assert_eq!(collect_gitlab(&server, dir.path(), &[]).code, 0);
-    let d = docs(dir.path());
-    let e = body_of(&d, "identity.users")["error"].as_str().unwrap();
+    let (k, r) = gl_users_page(1, "users-1-not-admin.json");
+    set(&mut routes, &k, vec![r]);
+    let c = gitlab(Replay::routes(routes), &[]);
+    let e = c.error("identity.users");
     assert!(
         e.starts_with("GitLab GET /api/v4/users?exclude_internal=true&per_page=100&page=1: [0].two_factor_enabled: missing; GitLab shows it only to administrators"),
         "{e}"
     );
-    let e = body_of(&d, "identity.org")["error"].as_str().unwrap();
+    let e = c.error("identity.org");
     assert!(e.contains("HTTP 403 Forbidden"), "{e}");
     assert!(e.contains("administrator's token with read_api"), "{e}");
-    let r = check(dir.path());
+    let r = c.check();
     assert_eq!(control(&r, "identity.mfa-all-users").0, "error");
     assert_eq!(control(&r, "identity.mfa-org-enforced").0, "error");
 }
 
 #[test]
 fn gitlab_group_members() {
-    let members = "/api/v4/groups/coloom%2Fplatform/members/all?per_page=100&page=1";
-    let server = Replay::routes(vec![
-        (
-            "/api/v4/groups/coloom%2Fplatform".to_string(),
-            fixture("gitlab", "group.json"),
-        ),
-        (
-            members.to_string(),
-            fixture("gitlab", "group-members.json").header("x-total-pages", "1"),
-        ),
-    ]);
-    let dir = tempfile::tempdir().unwrap();
-    let o = collect_gitlab(&server, dir.path(), &["--org", "coloom/platform"]);
-    assert_eq!(o.code, 0, "{}", o.stderr);
-    let d = docs(dir.path());
-    assert_eq!(d[0]["subject"], "gitlab:coloom/platform");
-    let r = check(dir.path());
-    assert_eq!(
-        failing_accounts(&r, "identity.mfa-all-users", "human user"),
-        ["ben-owner", "clara-dev"]
+    // The group coloom/platform, its members answered by `members`.
+    let group = |members: Reply| {
+        let server = Replay::routes(vec![
+            (
+                "/api/v4/groups/coloom%2Fplatform".to_string(),
+                fixture("gitlab", "group.json"),
+            ),
+            (
+                "/api/v4/groups/coloom%2Fplatform/members/all?per_page=100&page=1".to_string(),
+                members,
+            ),
+        ]);
+        gitlab(server, &["--org", "coloom/platform"])
+    };
+    let c = group(fixture("gitlab", "group-members.json").header("x-total-pages", "1"));
+    assert_eq!(c.docs()[0]["subject"], "gitlab:coloom/platform");
+    let r = c.check();
+    assert_accounts(
+        &r,
+        &["ben-owner", "clara-dev"],
+        &["ben-owner"],
+        Some("fail"),
     );
-    assert_eq!(
-        failing_accounts(&r, "identity.mfa-admins", "admin"),
-        ["ben-owner"]
-    );
-    assert_eq!(control(&r, "identity.mfa-org-enforced").0, "fail");
 
     // A GitLab that does not show members' 2FA to owners.
-    let server = Replay::routes(vec![
-        (
-            "/api/v4/groups/coloom%2Fplatform".to_string(),
-            fixture("gitlab", "group.json"),
-        ),
-        (
-            members.to_string(),
-            fixture("gitlab", "group-members-no-2fa-field.json"),
-        ),
-    ]);
-    let dir = tempfile::tempdir().unwrap();
-    assert_eq!(
-        collect_gitlab(&server, dir.path(), &["--org", "coloom/platform"]).code,
-        0
-    );
-    let e = body_of(&docs(dir.path()), "identity.users")["error"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let e = group(fixture("gitlab", "group-members-no-2fa-field.json")).error("identity.users");
     assert!(
         e.contains("[0].two_factor_enabled: missing; GitLab shows it only to the group's owners"),
         "{e}"
@@ -972,22 +850,19 @@ fn entra_routes() -> Vec<(String, Reply)> {
     ]
 }
 
-fn collect_entra(server: &Replay, dir: &Path, env: &[(&str, &str)]) -> Run {
+/// `assay collect identity entra --org coloom.onmicrosoft.com` against `server` (at
+/// `/v1.0`), with `env`.
+#[track_caller]
+fn entra(server: Replay, env: &[(&str, &str)]) -> Collected {
     let base = format!("{}/v1.0", server.url());
-    run_env(
-        &[
-            "collect",
-            "identity",
-            "entra",
-            "--org",
-            "coloom.onmicrosoft.com",
-            "--base-url",
-            &base,
-            "--into",
-            path_str(dir),
-        ],
-        env,
-    )
+    let args = [
+        "entra",
+        "--org",
+        "coloom.onmicrosoft.com",
+        "--base-url",
+        &base,
+    ];
+    collect(server, &args, env)
 }
 
 #[test]
@@ -1001,38 +876,31 @@ fn entra_registration_details_end_to_end() {
             fixture("entra", "registration-details-2.json"),
         ],
     );
-    let server = Replay::routes(routes);
-    let dir = tempfile::tempdir().unwrap();
-    let o = collect_entra(&server, dir.path(), &[("GRAPH_ACCESS_TOKEN", GRAPH_TOKEN)]);
-    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
-    assert_no_token(&o, dir.path(), GRAPH_TOKEN);
-    let reqs = server.requests();
-    let p2: Vec<_> = reqs.iter().filter(|r| r.target == ENTRA_PAGE2).collect();
-    assert_eq!(p2.len(), 2);
-    assert!(p2[1].at.duration_since(p2[0].at) >= Duration::from_millis(990));
-    let d = docs(dir.path());
-    let users = body_of(&d, "identity.users");
+    let c = entra(
+        Replay::routes(routes),
+        &[("GRAPH_ACCESS_TOKEN", GRAPH_TOKEN)],
+    );
+    assert_no_token(&c.out, c.path(), GRAPH_TOKEN);
+    assert_waited_out(&c.requests(), ENTRA_PAGE2);
+    let users = c.body("identity.users");
     assert_eq!(users["users"].as_array().unwrap().len(), 6);
-    let org = body_of(&d, "identity.org");
+    let org = c.body("identity.org");
     assert_eq!(org["mfa_required"], false);
     assert_eq!(
         org["mfa_policy"],
         "Conditional Access policy 'Require MFA for all users' requires MFA for all users except 1 user(s)"
     );
-    let r = check(dir.path());
-    assert_eq!(
-        failing_accounts(&r, "identity.mfa-all-users", "human user"),
-        [
+    let r = c.check();
+    assert_accounts(
+        &r,
+        &[
             "breakglass@coloom.onmicrosoft.com",
             "ci-sync@coloom.example",
-            "partner_extern.example#EXT#@coloom.onmicrosoft.com"
-        ]
+            "partner_extern.example#EXT#@coloom.onmicrosoft.com",
+        ],
+        &["breakglass@coloom.onmicrosoft.com"],
+        Some("fail"),
     );
-    assert_eq!(
-        failing_accounts(&r, "identity.mfa-admins", "admin"),
-        ["breakglass@coloom.onmicrosoft.com"]
-    );
-    assert_eq!(control(&r, "identity.mfa-org-enforced").0, "fail");
 }
 
 #[test]
@@ -1048,21 +916,19 @@ fn entra_client_credentials_and_an_all_users_policy() {
         fixture("entra", "token.json"),
     ));
     let server = Replay::routes(routes);
-    let dir = tempfile::tempdir().unwrap();
+    let authority = server.url().to_string();
     let secret = "TESTclientsecret~0123456789abcdef";
-    let o = collect_entra(
-        &server,
-        dir.path(),
+    let c = entra(
+        server,
         &[
             ("AZURE_TENANT_ID", "2f1e0d9c-8b7a-4654-9321-0fedcba98765"),
             ("AZURE_CLIENT_ID", "11111111-2222-3333-4444-555555555555"),
             ("AZURE_CLIENT_SECRET", secret),
-            ("AZURE_AUTHORITY_HOST", server.url()),
+            ("AZURE_AUTHORITY_HOST", &authority),
         ],
     );
-    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
-    assert_no_token(&o, dir.path(), secret);
-    let reqs = server.requests();
+    assert_no_token(&c.out, c.path(), secret);
+    let reqs = c.requests();
     let token_req = &reqs
         .iter()
         .find(|r| r.method == "POST")
@@ -1078,53 +944,40 @@ fn entra_client_credentials_and_an_all_users_policy() {
         token_req.body
     );
     let access = "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJodHRwczovL2dyYXBoLm1pY3Jvc29mdC5jb20iLCJyb2xlcyI6WyJBdWRpdExvZy5SZWFkLkFsbCIsIlBvbGljeS5SZWFkLkFsbCJdfQ.c2lnbmF0dXJlLW5vdC1jaGVja2Vk";
-    assert!(reqs
-        .iter()
-        .filter(|r| r.method == "GET")
-        .all(|r| r.header("authorization") == Some(&format!("Bearer {access}"))));
-    assert_no_token(&o, dir.path(), access);
-    let r = check(dir.path());
-    let (status, f) = control(&r, "identity.mfa-org-enforced");
+    assert_every(
+        reqs.iter().filter(|r| r.method == "GET"),
+        "authorization",
+        &format!("Bearer {access}"),
+    );
+    assert_no_token(&c.out, c.path(), access);
+    let (status, f) = control(&c.check(), "identity.mfa-org-enforced");
     assert_eq!(status, "pass", "{f:?}");
 }
 
 #[test]
 fn entra_403_and_wrong_types() {
-    let mut routes = entra_routes();
-    set(
-        &mut routes,
-        ENTRA_USERS,
-        vec![fixture_status("entra", "forbidden.json", 403)],
-    );
-    let server = Replay::routes(routes);
-    let dir = tempfile::tempdir().unwrap();
-    assert_eq!(
-        collect_entra(&server, dir.path(), &[("GRAPH_ACCESS_TOKEN", GRAPH_TOKEN)]).code,
-        0
-    );
-    let e = body_of(&docs(dir.path()), "identity.users")["error"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    // The users of the fixtures' tenant, the list at `key` answered by `reply`.
+    let users_with = |key: &str, reply: Reply| {
+        let mut routes = entra_routes();
+        set(&mut routes, key, vec![reply]);
+        entra(
+            Replay::routes(routes),
+            &[("GRAPH_ACCESS_TOKEN", GRAPH_TOKEN)],
+        )
+        .body("identity.users")
+    };
+    let users = users_with(ENTRA_USERS, fixture_status("entra", "forbidden.json", 403));
+    let e = users["error"].as_str().unwrap();
     assert!(
         e.contains("HTTP 403 Forbidden (the provider said: User is not in the allowed roles)"),
         "{e}"
     );
     assert!(e.contains("AuditLog.Read.All"), "{e}");
 
-    let mut routes = entra_routes();
-    set(
-        &mut routes,
+    let users = users_with(
         ENTRA_PAGE2,
-        vec![fixture("entra", "registration-details-2-wrong-type.json")],
+        fixture("entra", "registration-details-2-wrong-type.json"),
     );
-    let server = Replay::routes(routes);
-    let dir = tempfile::tempdir().unwrap();
-    assert_eq!(
-        collect_entra(&server, dir.path(), &[("GRAPH_ACCESS_TOKEN", GRAPH_TOKEN)]).code,
-        0
-    );
-    let users = body_of(&docs(dir.path()), "identity.users").clone();
     assert_eq!(
         users["error"],
         format!("Microsoft Graph GET {ENTRA_PAGE2}: [1].isMfaRegistered: expected a boolean, got the string \"yes\"")
@@ -1190,19 +1043,13 @@ fn okta_routes() -> Vec<(String, Reply)> {
     routes
 }
 
-fn collect_okta(server: &Replay, dir: &Path) -> Run {
-    run_env(
-        &[
-            "collect",
-            "identity",
-            "okta",
-            "--org",
-            "coloom",
-            "--base-url",
-            server.url(),
-            "--into",
-            path_str(dir),
-        ],
+/// `assay collect identity okta --org coloom` against `server`.
+#[track_caller]
+fn okta(server: Replay) -> Collected {
+    let base = server.url().to_string();
+    collect(
+        server,
+        &["okta", "--org", "coloom", "--base-url", &base],
         &[("OKTA_API_TOKEN", OKTA_TOKEN)],
     )
 }
@@ -1210,12 +1057,7 @@ fn collect_okta(server: &Replay, dir: &Path) -> Run {
 #[test]
 fn okta_users_factors_and_admins_end_to_end() {
     let mut routes = okta_routes();
-    let reset = (std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
-        + 1)
-    .to_string();
+    let reset = epoch_in(1);
     let carol = "/api/v1/users/00u1carol0000000003/factors";
     set(
         &mut routes,
@@ -1228,19 +1070,12 @@ fn okta_users_factors_and_admins_end_to_end() {
             fixture("okta", "factors-carol.json"),
         ],
     );
-    let server = Replay::routes(routes);
-    let dir = tempfile::tempdir().unwrap();
-    let o = collect_okta(&server, dir.path());
-    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
-    assert_no_token(&o, dir.path(), OKTA_TOKEN);
-    let reqs = server.requests();
-    assert!(reqs
-        .iter()
-        .all(|r| r.header("authorization") == Some(&format!("SSWS {OKTA_TOKEN}"))));
-    let c: Vec<_> = reqs.iter().filter(|r| r.target == carol).collect();
-    assert_eq!(c.len(), 2);
-    assert!(c[1].at.duration_since(c[0].at) >= Duration::from_millis(990));
-    let d = docs(dir.path());
+    let c = okta(Replay::routes(routes));
+    assert_no_token(&c.out, c.path(), OKTA_TOKEN);
+    let reqs = c.requests();
+    assert_every(&reqs, "authorization", &format!("SSWS {OKTA_TOKEN}"));
+    assert_waited_out(&reqs, carol);
+    let d = c.docs();
     assert_eq!(d.len(), 1, "Okta writes identity.users only");
     let users = body_of(&d, "identity.users");
     assert_eq!(users["skipped_inactive"], 1);
@@ -1252,14 +1087,12 @@ fn okta_users_factors_and_admins_end_to_end() {
         users["users"][1]["mfa_methods"],
         serde_json::json!(["question"])
     );
-    let r = check(dir.path());
-    assert_eq!(
-        failing_accounts(&r, "identity.mfa-all-users", "human user"),
-        ["bob@coloom.example", "svc-scim@coloom.example"]
-    );
-    assert_eq!(
-        failing_accounts(&r, "identity.mfa-admins", "admin"),
-        ["bob@coloom.example"]
+    let r = c.check();
+    assert_accounts(
+        &r,
+        &["bob@coloom.example", "svc-scim@coloom.example"],
+        &["bob@coloom.example"],
+        None,
     );
     assert_eq!(
         users["users"][3]["groups"],
@@ -1268,21 +1101,10 @@ fn okta_users_factors_and_admins_end_to_end() {
 
     // A profile that counts the members of Okta-Admins and Everyone as admins, and
     // excludes the SCIM service account with its reason.
-    let profile = common::write_file(
-        dir.path(),
-        "profile.yaml",
+    let r = check_with_profile(
+        c.path(),
         "name: okta-admins\nselect:\n  frameworks: [soc2]\nparams:\n  identity.mfa-admins:\n    admin_groups: [okta-admins, Everyone]\n    excluded_accounts: [{login: svc-scim@coloom.example, reason: \"SCIM bot, API token only\"}]\n",
     );
-    let o = run(&[
-        "check",
-        "--evidence",
-        path_str(dir.path()),
-        "--profile",
-        path_str(&profile),
-        "--format",
-        "json",
-    ]);
-    let r: Value = serde_json::from_str(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", o.stderr));
     assert_eq!(
         failing_accounts(&r, "identity.mfa-admins", "admin"),
         ["bob@coloom.example"]
@@ -1296,16 +1118,17 @@ fn okta_users_factors_and_admins_end_to_end() {
 
 #[test]
 fn okta_failed_factor_page_is_incomplete_and_403_is_explained() {
-    let mut routes = okta_routes();
-    set(
-        &mut routes,
+    // The fixtures' org, `key` answered by `reply`.
+    let okta_with = |key: &str, reply: Reply| {
+        let mut routes = okta_routes();
+        set(&mut routes, key, vec![reply]);
+        okta(Replay::routes(routes))
+    };
+    let c = okta_with(
         "/api/v1/users/00u1dave00000000004/factors",
-        vec![Reply::status(503, "upstream unavailable")],
+        Reply::status(503, "upstream unavailable"),
     );
-    let server = Replay::routes(routes);
-    let dir = tempfile::tempdir().unwrap();
-    assert_eq!(collect_okta(&server, dir.path()).code, 0);
-    let users = body_of(&docs(dir.path()), "identity.users").clone();
+    let users = c.body("identity.users");
     let why = users["incomplete"].as_str().unwrap();
     assert!(
         why.contains("the factors or groups of 1 user(s) could not be read"),
@@ -1315,22 +1138,14 @@ fn okta_failed_factor_page_is_incomplete_and_403_is_explained() {
         why.contains("GET /api/v1/users/00u1dave00000000004/factors: HTTP 503"),
         "{why}"
     );
-    let (status, f) = control(&check(dir.path()), "identity.mfa-all-users");
+    let (status, f) = control(&c.check(), "identity.mfa-all-users");
     assert_eq!(status, "fail", "the violations found still count: {f:?}");
 
-    let mut routes = okta_routes();
-    set(
-        &mut routes,
+    let e = okta_with(
         "/api/v1/iam/assignees/users?limit=100",
-        vec![fixture_status("okta", "forbidden.json", 403)],
-    );
-    let server = Replay::routes(routes);
-    let dir = tempfile::tempdir().unwrap();
-    assert_eq!(collect_okta(&server, dir.path()).code, 0);
-    let e = body_of(&docs(dir.path()), "identity.users")["error"]
-        .as_str()
-        .unwrap()
-        .to_string();
+        fixture_status("okta", "forbidden.json", 403),
+    )
+    .error("identity.users");
     assert!(
         e.contains("You do not have permission to perform the requested action"),
         "{e}"
@@ -1352,24 +1167,25 @@ fn google_page2() -> String {
     )
 }
 
-fn collect_google(server: &Replay, dir: &Path) -> Run {
-    run_env(
-        &[
-            "collect",
-            "identity",
-            "google",
-            "--base-url",
-            server.url(),
-            "--into",
-            path_str(dir),
-        ],
+/// `assay collect identity google` against `server`, with `env`.
+#[track_caller]
+fn google(server: Replay, env: &[(&str, &str)]) -> Collected {
+    let base = server.url().to_string();
+    collect(server, &["google", "--base-url", &base], env)
+}
+
+/// [`google`] with an access token.
+#[track_caller]
+fn google_with_token(routes: Vec<(String, Reply)>) -> Collected {
+    google(
+        Replay::routes(routes),
         &[("GOOGLE_OAUTH_ACCESS_TOKEN", GOOGLE_TOKEN)],
     )
 }
 
 #[test]
 fn google_workspace_users_end_to_end() {
-    let server = Replay::routes(vec![
+    let c = google_with_token(vec![
         (GOOGLE_USERS.to_string(), fixture("google", "users-1.json")),
         (
             google_page2(),
@@ -1377,18 +1193,9 @@ fn google_workspace_users_end_to_end() {
         ),
         (google_page2(), fixture("google", "users-2.json")),
     ]);
-    let dir = tempfile::tempdir().unwrap();
-    let o = collect_google(&server, dir.path());
-    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
-    assert_no_token(&o, dir.path(), GOOGLE_TOKEN);
-    let p2: Vec<_> = server
-        .requests()
-        .into_iter()
-        .filter(|r| r.target == google_page2())
-        .collect();
-    assert_eq!(p2.len(), 2);
-    assert!(p2[1].at.duration_since(p2[0].at) >= Duration::from_millis(990));
-    let d = docs(dir.path());
+    assert_no_token(&c.out, c.path(), GOOGLE_TOKEN);
+    assert_waited_out(&c.requests(), &google_page2());
+    let d = c.docs();
     assert_eq!(d[0]["subject"], "google:my_customer");
     let org = body_of(&d, "identity.org");
     assert_eq!(org["mfa_required"], false);
@@ -1397,51 +1204,37 @@ fn google_workspace_users_end_to_end() {
         "2-Step Verification is enforced for 2 of 4 active user(s)"
     );
     assert_eq!(body_of(&d, "identity.users")["skipped_inactive"], 1);
-    let r = check(dir.path());
-    assert_eq!(
-        failing_accounts(&r, "identity.mfa-all-users", "human user"),
-        ["ben@coloom.example", "dora@coloom.example"]
+    let r = c.check();
+    assert_accounts(
+        &r,
+        &["ben@coloom.example", "dora@coloom.example"],
+        &["ben@coloom.example"],
+        Some("fail"),
     );
-    assert_eq!(
-        failing_accounts(&r, "identity.mfa-admins", "admin"),
-        ["ben@coloom.example"]
-    );
-    assert_eq!(control(&r, "identity.mfa-org-enforced").0, "fail");
 }
 
 #[test]
 fn google_missing_field_and_403() {
-    let server = Replay::routes(vec![
+    let c = google_with_token(vec![
         (GOOGLE_USERS.to_string(), fixture("google", "users-1.json")),
         (
             google_page2(),
             fixture("google", "users-2-missing-field.json"),
         ),
     ]);
-    let dir = tempfile::tempdir().unwrap();
-    assert_eq!(collect_google(&server, dir.path()).code, 0);
-    let d = docs(dir.path());
-    let e = body_of(&d, "identity.users")["error"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let e = c.error("identity.users");
     assert!(
         e.starts_with("Google GET /admin/directory/v1/users?"),
         "{e}"
     );
     assert!(e.ends_with(": [0].isEnrolledIn2Sv: missing"), "{e}");
-    assert!(body_of(&d, "identity.org").get("error").is_some());
+    assert!(c.body("identity.org").get("error").is_some());
 
-    let server = Replay::routes(vec![(
+    let e = google_with_token(vec![(
         GOOGLE_USERS.to_string(),
         fixture_status("google", "forbidden.json", 403),
-    )]);
-    let dir = tempfile::tempdir().unwrap();
-    assert_eq!(collect_google(&server, dir.path()).code, 0);
-    let e = body_of(&docs(dir.path()), "identity.users")["error"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    )])
+    .error("identity.users");
     assert!(
         e.contains("Not Authorized to access this resource/api"),
         "{e}"
@@ -1508,24 +1301,14 @@ fn google_service_account_with_domain_wide_delegation() {
         "universe_domain": "googleapis.com"
     });
     let key_file = common::write_file(dir.path(), "sa.json", &key.to_string());
-    let ev = dir.path().join("ev");
-    let o = run_env(
-        &[
-            "collect",
-            "identity",
-            "google",
-            "--base-url",
-            server.url(),
-            "--into",
-            path_str(&ev),
-        ],
+    let c = google(
+        server,
         &[
             ("GOOGLE_APPLICATION_CREDENTIALS", path_str(&key_file)),
             ("GOOGLE_ADMIN_SUBJECT", "anna@coloom.example"),
         ],
     );
-    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
-    let reqs = server.requests();
+    let reqs = c.requests();
     let post = reqs
         .iter()
         .find(|r| r.method == "POST")
@@ -1546,7 +1329,7 @@ fn google_service_account_with_domain_wide_delegation() {
         claims["scope"],
         "https://www.googleapis.com/auth/admin.directory.user.readonly"
     );
-    assert_eq!(claims["aud"], format!("{}/token", server.url()));
+    assert_eq!(claims["aud"], format!("{}/token", c.server.url()));
     // The signature verifies with the key's public half (RS256).
     let public = dir.path().join("pub.pem");
     assert!(std::process::Command::new("openssl")
@@ -1578,13 +1361,14 @@ fn google_service_account_with_domain_wide_delegation() {
         String::from_utf8_lossy(&verify.stdout)
     );
     // The directory was read with the access token from the exchange.
-    assert!(reqs
-        .iter()
-        .filter(|r| r.method == "GET")
-        .all(|r| r.header("authorization") == Some("Bearer ya29.c.TESTserviceaccount0123")));
-    assert_no_token(&o, &ev, "ya29.c.TESTserviceaccount0123");
-    assert_no_token(&o, &ev, "PRIVATE KEY");
-    let r = check(&ev);
+    assert_every(
+        reqs.iter().filter(|r| r.method == "GET"),
+        "authorization",
+        "Bearer ya29.c.TESTserviceaccount0123",
+    );
+    assert_no_token(&c.out, c.path(), "ya29.c.TESTserviceaccount0123");
+    assert_no_token(&c.out, c.path(), "PRIVATE KEY");
+    let r = c.check();
     assert_eq!(
         failing_accounts(&r, "identity.mfa-admins", "admin"),
         ["ben@coloom.example"]

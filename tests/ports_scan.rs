@@ -155,25 +155,29 @@ fn collect_ports_from_the_inventory_scans_its_targets_and_ports_for_the_vantage(
     let http = listener(None, Some(b"HTTP/1.1 200 OK\r\n\r\n"));
     let closed = common::tls::free_port();
     let dir = tempfile::tempdir().unwrap();
-    let inv = dir.path().join("inventory.yaml");
-    std::fs::write(
-        &inv,
-        format!(
+    let inv = common::write_file(
+        dir.path(),
+        "inventory.yaml",
+        &format!(
             "ports:\n  vantage_internet:\n    targets: [127.0.0.1]\n    ports: [{http}, {closed}]\n  vantage_internal:\n    targets: [127.0.0.2]\n"
         ),
-    )
-    .unwrap();
+    );
     let ev = dir.path().join("ev");
-    let o = run(&[
-        "collect",
-        "ports",
-        "--inventory",
-        path_str(&inv),
-        "--vantage",
-        "internet",
-        "--into",
-        path_str(&ev),
-    ]);
+    // `assay collect ports --inventory INV --vantage VANTAGE EXTRA… --into EV`.
+    let collect = |vantage: &str, extra: &[&str]| {
+        let mut args = vec![
+            "collect",
+            "ports",
+            "--inventory",
+            path_str(&inv),
+            "--vantage",
+            vantage,
+        ];
+        args.extend_from_slice(extra);
+        args.extend(["--into", path_str(&ev)]);
+        run(&args)
+    };
+    let o = collect("internet", &[]);
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert!(o.stdout.contains(&format!("{http}/http")), "{}", o.stdout);
     assert!(!o.stdout.contains("127.0.0.2"), "{}", o.stdout);
@@ -185,33 +189,14 @@ fn collect_ports_from_the_inventory_scans_its_targets_and_ports_for_the_vantage(
         o.stdout
     );
     // Explicit targets and --ports go with the inventory's; a missing section is named.
-    let o = run(&[
-        "collect",
-        "ports",
-        "--inventory",
-        path_str(&inv),
-        "--vantage",
+    let o = collect(
         "internal",
-        "--ports",
-        &closed.to_string(),
-        "--timeout-ms",
-        "300",
-        "--into",
-        path_str(&ev),
-    ]);
+        &["--ports", &closed.to_string(), "--timeout-ms", "300"],
+    );
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert!(o.stdout.contains("127.0.0.2"), "{}", o.stdout);
     std::fs::write(&inv, "ports: {}\n").unwrap();
-    let o = run(&[
-        "collect",
-        "ports",
-        "--inventory",
-        path_str(&inv),
-        "--vantage",
-        "internet",
-        "--into",
-        path_str(&ev),
-    ]);
+    let o = collect("internet", &[]);
     assert_eq!(o.code, 2);
     assert!(
         o.stderr.contains("ports.vantage_internet.targets: missing"),

@@ -4,6 +4,7 @@
 //! Each test file is a crate of its own and uses only some of these; an item that not
 //! every one of them uses carries `#[allow(dead_code)]` and says who does.
 
+pub mod check;
 pub mod replay;
 pub mod tls;
 
@@ -53,8 +54,17 @@ pub fn run_env(args: &[&str], env: &[(&str, &str)]) -> Run {
     r
 }
 
+/// `assay evidence import --from FROM ARGS…`.
+#[allow(dead_code)] // identity_aws, identity_sshd
+pub fn import(from: &str, args: &[&str]) -> Run {
+    let mut all = vec!["evidence", "import", "--from", from];
+    all.extend_from_slice(args);
+    run(&all)
+}
+
 /// Fails unless `text` (a run's `what`, such as "stderr") holds every fragment of
 /// `expected`; the message names `case` and shows the whole text.
+#[allow(dead_code)] // catalog_cli, check_cli, evidence_cli, identity_http, tls_import
 #[track_caller]
 pub fn assert_contains_all<S: AsRef<str>>(case: &str, what: &str, text: &str, expected: &[S]) {
     for e in expected {
@@ -74,6 +84,15 @@ pub fn write_file(dir: &Path, name: &str, text: &str) -> PathBuf {
     std::fs::create_dir_all(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
     std::fs::write(&p, text).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
     p
+}
+
+/// A copy of the fixture `fixtures/name` (a folder below the repository root) in `dir`,
+/// so that its modification time, the evidence time of an imported file, is now.
+#[allow(dead_code)] // identity_aws, identity_sshd
+pub fn fresh_copy(fixtures: &str, dir: &Path, name: &str) -> PathBuf {
+    let from = root().join(fixtures).join(name);
+    let text = std::fs::read_to_string(&from).unwrap_or_else(|e| panic!("{}: {e}", from.display()));
+    write_file(dir, name, &text)
 }
 
 /// Copies the repository's catalog (controls/, policies/ and profiles/) into `to`.

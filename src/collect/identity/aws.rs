@@ -39,6 +39,8 @@ use std::time::{Duration, SystemTime};
 use base64::Engine as _;
 use serde_json::{json, Map, Value};
 
+use super::http::{client_builder, encode_segment, tls_config};
+
 /// The collector name written into live evidence.
 pub const COLLECTOR: &str = "assay-aws-iam";
 
@@ -676,22 +678,10 @@ fn check_endpoint(url: &str) -> Result<reqwest::Url, AwsError> {
         reqwest::Url::parse(url).map_err(|e| AwsError::Config(format!("--base-url {url}: {e}")))?;
     match u.scheme() {
         "https" => Ok(u),
-        "http" => {
-            let host = u.host_str().unwrap_or("");
-            let loopback = host == "localhost"
-                || host
-                    .trim_start_matches('[')
-                    .trim_end_matches(']')
-                    .parse::<std::net::IpAddr>()
-                    .is_ok_and(|a| a.is_loopback());
-            if loopback {
-                Ok(u)
-            } else {
-                Err(AwsError::Config(format!(
-                    "--base-url {url}: plain http is accepted only to a loopback address; use https"
-                )))
-            }
-        }
+        "http" if super::http::is_loopback(&u) => Ok(u),
+        "http" => Err(AwsError::Config(format!(
+            "--base-url {url}: plain http is accepted only to a loopback address; use https"
+        ))),
         s => Err(AwsError::Config(format!(
             "--base-url {url}: unsupported scheme {s}"
         ))),
@@ -704,19 +694,6 @@ struct Client {
     creds: Credentials,
     region: String,
     requests: usize,
-}
-
-/// Percent-encodes everything but RFC 3986 unreserved characters (as AWS expects).
-fn form_encode(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// The text of every element at `path` (local names, from the root element down).
@@ -766,21 +743,9 @@ fn xml_one(xml: &str, path: &[&str]) -> Option<String> {
 impl Client {
     fn new(opts: &LiveOptions, creds: Credentials) -> Result<Client, AwsError> {
         let url = check_endpoint(&opts.base_url)?;
-        let mut roots = rustls::RootCertStore::empty();
-        roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-        let tls = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
-            rustls::crypto::ring::default_provider(),
-        ))
-        .with_safe_default_protocol_versions()
-        .map_err(|e| AwsError::Config(format!("TLS: {e}")))?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-        let http = reqwest::Client::builder()
-            .timeout(opts.timeout)
-            .connect_timeout(opts.timeout.min(Duration::from_secs(15)))
-            .user_agent(concat!("assay/", env!("CARGO_PKG_VERSION")))
-            .redirect(reqwest::redirect::Policy::none())
-            .tls_backend_preconfigured(tls)
+        let tls = tls_config("AWS IAM", None)
+            .map_err(|e| AwsError::Config(format!("TLS: {}", e.what)))?;
+        let http = client_builder(opts.timeout, tls)
             .build()
             .map_err(|e| AwsError::Config(format!("cannot build the HTTP client: {e}")))?;
         Ok(Client {
@@ -803,7 +768,8 @@ impl Client {
         pairs.push(("Version", "2010-05-08"));
         let body = pairs
             .iter()
-            .map(|(k, v)| format!("{}={}", form_encode(k), form_encode(v)))
+            // Everything but RFC 3986 unreserved characters percent-encoded, as AWS expects.
+            .map(|(k, v)| format!("{}={}", encode_segment(k), encode_segment(v)))
             .collect::<Vec<_>>()
             .join("&");
         let host = match (self.url.host_str(), self.url.port()) {

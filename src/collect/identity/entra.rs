@@ -27,8 +27,13 @@
 
 use serde_json::{json, Value};
 
-use super::http::{encode_segment, token_from_env, Api, ApiError, Fields, Kind, Listing, Options};
-use super::live::{config, document, error_body, users_body, Provider, Target, User};
+use super::http::{
+    encode_segment, value_list, Api, ApiError, Entry, Fields, Listing, Options, Page,
+};
+use super::live::{
+    bearer_api, config, document, env_value, error_body, given_token, token_env, users_body,
+    Provider, Target, User,
+};
 use crate::evidence::Document;
 
 const P: Provider = Provider::Entra;
@@ -48,21 +53,19 @@ fn hint(status: u16, path: &str, _message: &str) -> String {
     }
 }
 
-fn value(v: &Value) -> Option<&Vec<Value>> {
-    v.get("value").and_then(Value::as_array)
-}
+/// Where Graph names a list's next page.
+const NEXT: &str = "/@odata.nextLink";
 
 /// The token: from the named variable, else by the client-credentials flow.
 async fn token(target: &Target, opts: &Options) -> Result<String, ApiError> {
-    let env = target.token_env.as_deref().unwrap_or(P.default_token_env());
-    if target.token_env.is_some() || std::env::var(env).is_ok() {
-        return token_from_env(P.name(), env);
+    if let Some(given) = given_token(P, target) {
+        return given;
     }
-    let var = |n: &str| std::env::var(n).ok().filter(|v| !v.trim().is_empty());
+    let env = token_env(P, target);
     let (Some(tenant), Some(client), Some(secret)) = (
-        var("AZURE_TENANT_ID"),
-        var("AZURE_CLIENT_ID"),
-        var("AZURE_CLIENT_SECRET"),
+        env_value("AZURE_TENANT_ID"),
+        env_value("AZURE_CLIENT_ID"),
+        env_value("AZURE_CLIENT_SECRET"),
     ) else {
         return Err(config(
             P,
@@ -70,8 +73,8 @@ async fn token(target: &Target, opts: &Options) -> Result<String, ApiError> {
             format!("the environment variable is not set; export {env}=<access token for https://graph.microsoft.com>, or AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET for the client-credentials flow"),
         ));
     };
-    let authority =
-        var("AZURE_AUTHORITY_HOST").unwrap_or_else(|| "https://login.microsoftonline.com".into());
+    let authority = env_value("AZURE_AUTHORITY_HOST")
+        .unwrap_or_else(|| "https://login.microsoftonline.com".into());
     let login = Api::new(
         "Microsoft identity platform",
         &authority,
@@ -90,8 +93,8 @@ async fn token(target: &Target, opts: &Options) -> Result<String, ApiError> {
             .map(|u| u.origin().ascii_serialization())
             .unwrap_or_else(|| "https://graph.microsoft.com".into())
     );
-    let page = login
-        .post_form(
+    login
+        .access_token(
             &u,
             &[
                 ("grant_type", "client_credentials"),
@@ -101,11 +104,7 @@ async fn token(target: &Target, opts: &Options) -> Result<String, ApiError> {
             ],
             &secret,
         )
-        .await?;
-    match page.body.get("access_token").and_then(Value::as_str) {
-        Some(t) if !t.is_empty() => Ok(t.to_string()),
-        _ => Err(login.malformed(&page.endpoint, "access_token", "missing")),
-    }
+        .await
 }
 
 /// Collects `identity.org` and `identity.users` of one tenant.
@@ -123,63 +122,28 @@ pub async fn collect(target: &Target, opts: &Options) -> Result<Vec<Document>, A
             )
         })?;
     let token = token(target, opts).await?;
-    let base = target
-        .base_url
-        .as_deref()
-        .unwrap_or("https://graph.microsoft.com/v1.0");
-    let api = Api::new(
-        P.name(),
-        base,
-        Some(("authorization", format!("Bearer {token}"))),
+    let api = bearer_api(
+        P,
+        target,
+        "https://graph.microsoft.com/v1.0",
+        &token,
         &[],
-        opts.clone(),
+        opts,
         hint,
     )?;
-    let users = async {
-        match api.url("/reports/authenticationMethods/userRegistrationDetails") {
-            Ok(u) => {
-                api.follow(u, value, "value", |api, page| {
-                    match page.body.get("@odata.nextLink") {
-                        None | Some(Value::Null) => Ok(None),
-                        Some(Value::String(next)) => {
-                            api.same_origin(next, &page.endpoint).map(Some)
-                        }
-                        Some(v) => Err(api.malformed(
-                            &page.endpoint,
-                            "@odata.nextLink",
-                            &format!("expected a URL, got {}", super::http::type_name(v)),
-                        )),
-                    }
-                })
-                .await
-            }
-            Err(e) => Listing {
-                error: Some(e),
-                ..Listing::default()
-            },
-        }
-    };
-    let defaults = async {
-        let u = api.url("/policies/identitySecurityDefaultsEnforcementPolicy")?;
-        api.get(&u).await
-    };
-    let policies = async {
-        match api.url("/identity/conditionalAccess/policies") {
-            Ok(u) => {
-                api.follow(u, value, "value", |api, page| {
-                    match page.body.get("@odata.nextLink").and_then(Value::as_str) {
-                        Some(next) => api.same_origin(next, &page.endpoint).map(Some),
-                        None => Ok(None),
-                    }
-                })
-                .await
-            }
-            Err(e) => Listing {
-                error: Some(e),
-                ..Listing::default()
-            },
-        }
-    };
+    let users = api.follow_body_links(
+        "/reports/authenticationMethods/userRegistrationDetails",
+        value_list,
+        "value",
+        NEXT,
+    );
+    let defaults = api.get_at("/policies/identitySecurityDefaultsEnforcementPolicy");
+    let policies = api.follow_body_links(
+        "/identity/conditionalAccess/policies",
+        value_list,
+        "value",
+        NEXT,
+    );
     let (users, defaults, policies) = tokio::join!(users, defaults, policies);
     api.bar().finish_and_clear();
     let org_body = org_settings(&api, &org, defaults, policies);
@@ -191,10 +155,8 @@ pub async fn collect(target: &Target, opts: &Options) -> Result<Vec<Document>, A
 }
 
 fn user_list(api: &Api, org: &str, list: Listing) -> Value {
-    if let Some(e) = &list.error {
-        if list.items.is_empty() || e.kind == Kind::Malformed {
-            return error_body(e);
-        }
+    if let Some(e) = list.fatal() {
+        return error_body(e);
     }
     let mut out = Vec::new();
     for e in &list.items {
@@ -226,7 +188,7 @@ fn user_list(api: &Api, org: &str, list: Listing) -> Value {
 fn org_settings(
     api: &Api,
     org: &str,
-    defaults: Result<super::http::Page, ApiError>,
+    defaults: Result<Page, ApiError>,
     policies: Listing,
 ) -> Value {
     let defaults_on = match defaults {
@@ -285,7 +247,7 @@ fn non_empty(v: Option<&Value>) -> usize {
 }
 
 /// Whether one Conditional Access policy requires MFA for everyone, everywhere.
-fn judge_policy(api: &Api, e: &super::http::Entry) -> Result<Coverage, ApiError> {
+fn judge_policy(api: &Api, e: &Entry) -> Result<Coverage, ApiError> {
     let f = Fields::new(api, e);
     let name = f.opt_str("displayName")?.unwrap_or("(unnamed)").to_string();
     let state = f.str("state")?;

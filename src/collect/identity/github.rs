@@ -37,8 +37,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{json, Value};
 
-use super::http::{token_from_env, Api, ApiError, Fields, Kind, Listing, Options};
-use super::live::{config, document, error_body, users_body, Provider, Target, User};
+use super::http::{
+    array, encode_segment, type_name, Api, ApiError, Entry, Fields, Kind, Listing, Options,
+};
+use super::live::{
+    bearer_api, config, document, error_body, token, users_body, Provider, Target, User,
+};
 use crate::evidence::Document;
 
 const P: Provider = Provider::Github;
@@ -59,10 +63,6 @@ fn hint(status: u16, path: &str, message: &str) -> String {
     }
 }
 
-fn array(v: &Value) -> Option<&Vec<Value>> {
-    v.as_array()
-}
-
 /// Collects `identity.org` and `identity.users` of one organisation.
 pub async fn collect(target: &Target, opts: &Options) -> Result<Vec<Document>, ApiError> {
     let org = target
@@ -77,43 +77,25 @@ pub async fn collect(target: &Target, opts: &Options) -> Result<Vec<Document>, A
             format!("'{org}' is not an organisation login"),
         ));
     }
-    let env = target.token_env.as_deref().unwrap_or(P.default_token_env());
-    let token = token_from_env(P.name(), env)?;
-    let base = target
-        .base_url
-        .as_deref()
-        .unwrap_or("https://api.github.com");
-    let api = Api::new(
-        P.name(),
-        base,
-        Some(("authorization", format!("Bearer {token}"))),
+    let api = bearer_api(
+        P,
+        target,
+        "https://api.github.com",
+        &token(P, target)?,
         &[
             ("accept", "application/vnd.github+json"),
             ("x-github-api-version", "2022-11-28"),
         ],
-        opts.clone(),
+        opts,
         hint,
     )?;
     let list = |q: &str| {
         let api = api.clone();
         let path = format!("/orgs/{org}/{q}");
-        async move {
-            match api.url(&path) {
-                Ok(u) => {
-                    api.numbered_pages(u, "page", array, "the list of users")
-                        .await
-                }
-                Err(e) => Listing {
-                    error: Some(e),
-                    ..Listing::default()
-                },
-            }
-        }
+        async move { users_at(&api, &path).await }
     };
-    let org_page = async {
-        let u = api.url(&format!("/orgs/{org}"))?;
-        api.get(&u).await
-    };
+    let org_path = format!("/orgs/{org}");
+    let org_page = api.get_at(&org_path);
     let (org_page, members, owners, no2fa, collabs, collabs_no2fa, teams) = tokio::join!(
         org_page,
         list("members?per_page=100&page=1"),
@@ -141,7 +123,7 @@ pub async fn collect(target: &Target, opts: &Options) -> Result<Vec<Document>, A
                 error_body(&api.malformed(
                     &page.endpoint,
                     "two_factor_requirement_enabled",
-                    &format!("expected a boolean, got {}", super::http::type_name(v)),
+                    &format!("expected a boolean, got {}", type_name(v)),
                 )),
                 false,
             ),
@@ -183,10 +165,8 @@ fn users(
             return error_body(&explain_filter(api, e));
         }
     }
-    if let Some(e) = &members.error {
-        if members.items.is_empty() || e.kind == Kind::Malformed {
-            return error_body(e);
-        }
+    if let Some(e) = members.fatal() {
+        return error_body(e);
     }
     if let Some(e) = &collabs.error {
         if e.kind == Kind::Malformed {
@@ -211,7 +191,7 @@ fn users(
     };
     let mut out: Vec<User> = Vec::new();
     let mut seen = BTreeSet::new();
-    let mut add = |e: &super::http::Entry, collaborator: bool| -> Result<(), ApiError> {
+    let mut add = |e: &Entry, collaborator: bool| -> Result<(), ApiError> {
         let f = Fields::new(api, e);
         let login = f.str("login")?.to_string();
         let kind = f.str("type")?;
@@ -279,12 +259,22 @@ fn users(
     )
 }
 
+/// A list of accounts (members, owners, collaborators, a team's members).
+async fn users_at(api: &Api, path: &str) -> Listing {
+    api.numbered_pages_at(path, "page", array, "the list of users")
+        .await
+}
+
 /// Team slugs per lower-cased login: `GET /orgs/{org}/teams`, then each team's members
 /// (which include the members of its child teams).
 async fn teams(api: &Api, org: &str) -> Result<BTreeMap<String, Vec<String>>, ApiError> {
-    let u = api.url(&format!("/orgs/{org}/teams?per_page=100&page=1"))?;
     let listing = api
-        .numbered_pages(u, "page", array, "the list of teams")
+        .numbered_pages_at(
+            &format!("/orgs/{org}/teams?per_page=100&page=1"),
+            "page",
+            array,
+            "the list of teams",
+        )
         .await;
     if let Some(e) = listing.error {
         return Err(e);
@@ -299,19 +289,10 @@ async fn teams(api: &Api, org: &str) -> Result<BTreeMap<String, Vec<String>>, Ap
         let api = api.clone();
         let path = format!(
             "/orgs/{org}/teams/{}/members?per_page=100&page=1",
-            super::http::encode_segment(&slug)
+            encode_segment(&slug)
         );
         tasks.spawn(async move {
-            let l = match api.url(&path) {
-                Ok(u) => {
-                    api.numbered_pages(u, "page", array, "the list of users")
-                        .await
-                }
-                Err(e) => Listing {
-                    error: Some(e),
-                    ..Listing::default()
-                },
-            };
+            let l = users_at(&api, &path).await;
             (slug, l)
         });
     }

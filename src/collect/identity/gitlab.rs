@@ -25,8 +25,10 @@
 
 use serde_json::{json, Value};
 
-use super::http::{encode_segment, token_from_env, Api, ApiError, Fields, Kind, Listing, Options};
-use super::live::{config, document, error_body, users_body, Provider, Target, User};
+use super::http::{
+    array, encode_segment, type_name, Api, ApiError, Entry, Fields, Kind, Listing, Options,
+};
+use super::live::{config, document, error_body, token, users_body, Provider, Target, User};
 use crate::evidence::Document;
 
 const P: Provider = Provider::Gitlab;
@@ -41,10 +43,6 @@ fn hint(status: u16, path: &str, _message: &str) -> String {
     }
 }
 
-fn array(v: &Value) -> Option<&Vec<Value>> {
-    v.as_array()
-}
-
 /// States in which an account cannot sign in.
 const INACTIVE: [&str; 4] = [
     "blocked",
@@ -55,8 +53,7 @@ const INACTIVE: [&str; 4] = [
 
 /// Collects `identity.org` and `identity.users` of an instance or a group.
 pub async fn collect(target: &Target, opts: &Options) -> Result<Vec<Document>, ApiError> {
-    let env = target.token_env.as_deref().unwrap_or(P.default_token_env());
-    let token = token_from_env(P.name(), env)?;
+    let token = token(P, target)?;
     let base = target.base_url.as_deref().unwrap_or("https://gitlab.com");
     let trimmed = base.trim_end_matches('/');
     let api_base = if trimmed.ends_with("/api/v4") {
@@ -101,22 +98,8 @@ pub async fn collect(target: &Target, opts: &Options) -> Result<Vec<Document>, A
             )
         }
     };
-    let settings = async {
-        let u = api.url(&settings_path)?;
-        api.get(&u).await
-    };
-    let list = async {
-        match api.url(&list_path) {
-            Ok(u) => {
-                api.numbered_pages(u, "page", array, "the list of users")
-                    .await
-            }
-            Err(e) => Listing {
-                error: Some(e),
-                ..Listing::default()
-            },
-        }
-    };
+    let settings = api.get_at(&settings_path);
+    let list = api.numbered_pages_at(&list_path, "page", array, "the list of users");
     let (settings, list) = tokio::join!(settings, list);
     api.bar().finish_and_clear();
     let org_body = match settings {
@@ -130,7 +113,7 @@ pub async fn collect(target: &Target, opts: &Options) -> Result<Vec<Document>, A
             Some(v) => error_body(&api.malformed(
                 &page.endpoint,
                 "require_two_factor_authentication",
-                &format!("expected a boolean, got {}", super::http::type_name(v)),
+                &format!("expected a boolean, got {}", type_name(v)),
             )),
         },
         Err(e) => error_body(&e),
@@ -143,10 +126,8 @@ pub async fn collect(target: &Target, opts: &Options) -> Result<Vec<Document>, A
 }
 
 fn users(api: &Api, org: &str, group: bool, list: Listing) -> Value {
-    if let Some(e) = &list.error {
-        if list.items.is_empty() || e.kind == Kind::Malformed {
-            return error_body(e);
-        }
+    if let Some(e) = list.fatal() {
+        return error_body(e);
     }
     let mut out: Vec<User> = Vec::new();
     let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
@@ -174,7 +155,7 @@ fn users(api: &Api, org: &str, group: bool, list: Listing) -> Value {
     body
 }
 
-fn user(api: &Api, e: &super::http::Entry, group: bool) -> Result<Option<User>, ApiError> {
+fn user(api: &Api, e: &Entry, group: bool) -> Result<Option<User>, ApiError> {
     let f = Fields::new(api, e);
     let login = f.str("username")?.to_string();
     let state = f.str("state")?;

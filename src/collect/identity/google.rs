@@ -25,8 +25,11 @@
 
 use serde_json::{json, Value};
 
-use super::http::{encode_segment, token_from_env, Api, ApiError, Fields, Kind, Listing, Options};
-use super::live::{config, document, error_body, users_body, Provider, Target, User};
+use super::http::{encode_segment, set_query, type_name, Api, ApiError, Fields, Listing, Options};
+use super::live::{
+    bearer_api, config, document, env_value, error_body, given_token, token_env, users_body,
+    Provider, Target, User,
+};
 use crate::evidence::Document;
 
 const P: Provider = Provider::Google;
@@ -54,16 +57,13 @@ fn users_of(v: &Value) -> Option<&Vec<Value>> {
 /// Collects `identity.users` and `identity.org` of one Workspace customer.
 pub async fn collect(target: &Target, opts: &Options) -> Result<Vec<Document>, ApiError> {
     let token = token(target, opts).await?;
-    let base = target
-        .base_url
-        .as_deref()
-        .unwrap_or("https://admin.googleapis.com");
-    let api = Api::new(
-        P.name(),
-        base,
-        Some(("authorization", format!("Bearer {token}"))),
+    let api = bearer_api(
+        P,
+        target,
+        "https://admin.googleapis.com",
+        &token,
         &[],
-        opts.clone(),
+        opts,
         hint,
     )?;
     let (org, scope) = match target.org.as_deref().filter(|o| !o.trim().is_empty()) {
@@ -82,22 +82,19 @@ pub async fn collect(target: &Target, opts: &Options) -> Result<Vec<Document>, A
                     None | Some(Value::Null) => Ok(None),
                     Some(Value::String(t)) if !t.is_empty() => {
                         let mut next = first_url.clone();
-                        super::http::set_query(&mut next, "pageToken", t);
+                        set_query(&mut next, "pageToken", t);
                         Ok(Some(next))
                     }
                     Some(v) => Err(api.malformed(
                         &page.endpoint,
                         "nextPageToken",
-                        &format!("expected a string, got {}", super::http::type_name(v)),
+                        &format!("expected a string, got {}", type_name(v)),
                     )),
                 }
             })
             .await
         }
-        Err(e) => Listing {
-            error: Some(e),
-            ..Listing::default()
-        },
+        Err(e) => Listing::failed(e),
     };
     api.bar().finish_and_clear();
     let (users_body, org_body) = build(&api, &org, list);
@@ -113,12 +110,11 @@ pub const SCOPE: &str = "https://www.googleapis.com/auth/admin.directory.user.re
 /// The access token: from the named (or default) variable, else by a service account
 /// with domain-wide delegation.
 async fn token(target: &Target, opts: &Options) -> Result<String, ApiError> {
-    let env = target.token_env.as_deref().unwrap_or(P.default_token_env());
-    if target.token_env.is_some() || std::env::var(env).is_ok() {
-        return token_from_env(P.name(), env);
+    if let Some(given) = given_token(P, target) {
+        return given;
     }
-    let var = |n: &str| std::env::var(n).ok().filter(|v| !v.trim().is_empty());
-    match (var("GOOGLE_APPLICATION_CREDENTIALS"), var("GOOGLE_ADMIN_SUBJECT")) {
+    let env = token_env(P, target);
+    match (env_value("GOOGLE_APPLICATION_CREDENTIALS"), env_value("GOOGLE_ADMIN_SUBJECT")) {
         (Some(key), Some(subject)) => service_account_token(std::path::Path::new(&key), &subject, opts).await,
         (Some(_), None) => Err(config(
             P,
@@ -190,8 +186,8 @@ async fn service_account_token(
     let uri = reqwest::Url::parse(token_uri).map_err(|e| bad(format!("token_uri: {e}")))?;
     let origin = uri.origin().ascii_serialization();
     let login = Api::new("Google OAuth", &origin, None, &[], opts.clone(), token_hint)?;
-    let page = login
-        .post_form(
+    login
+        .access_token(
             &uri,
             &[
                 ("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"),
@@ -199,11 +195,7 @@ async fn service_account_token(
             ],
             &assertion,
         )
-        .await?;
-    match page.body.get("access_token").and_then(Value::as_str) {
-        Some(t) if !t.is_empty() => Ok(t.to_string()),
-        _ => Err(login.malformed(&page.endpoint, "access_token", "missing")),
-    }
+        .await
 }
 
 fn token_hint(_status: u16, _path: &str, _message: &str) -> String {
@@ -229,10 +221,8 @@ fn base64url(data: &[u8]) -> String {
 }
 
 fn build(api: &Api, org: &str, list: Listing) -> (Value, Value) {
-    if let Some(e) = &list.error {
-        if list.items.is_empty() || e.kind == Kind::Malformed {
-            return (error_body(e), error_body(e));
-        }
+    if let Some(e) = list.fatal() {
+        return (error_body(e), error_body(e));
     }
     let mut out = Vec::new();
     let (mut skipped, mut enforced) = (0usize, 0usize);

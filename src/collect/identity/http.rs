@@ -133,6 +133,35 @@ pub struct Listing {
     pub error: Option<ApiError>,
 }
 
+impl Listing {
+    /// A list that could not even be asked for.
+    pub fn failed(error: ApiError) -> Listing {
+        Listing {
+            error: Some(error),
+            ..Listing::default()
+        }
+    }
+
+    /// The error that makes the whole list worthless: nothing was read, or a page was
+    /// malformed (what else it held is unknown). A later page that merely failed leaves
+    /// the items read usable, as incomplete evidence.
+    pub fn fatal(&self) -> Option<&ApiError> {
+        self.error
+            .as_ref()
+            .filter(|e| self.items.is_empty() || e.kind == Kind::Malformed)
+    }
+}
+
+/// The items of a body that is a JSON list (GitHub, GitLab, Okta).
+pub fn array(v: &Value) -> Option<&Vec<Value>> {
+    v.as_array()
+}
+
+/// The items of a body's `value` list (Microsoft Graph, Okta's role assignees).
+pub fn value_list(v: &Value) -> Option<&Vec<Value>> {
+    v.get("value").and_then(Value::as_array)
+}
+
 /// A client for one provider's API.
 #[derive(Clone)]
 pub struct Api {
@@ -184,7 +213,8 @@ pub fn check_base_url(provider: &'static str, url: &str) -> Result<Url, ApiError
     }
 }
 
-fn is_loopback(u: &Url) -> bool {
+/// Whether `u`'s host is a loopback address (127.0.0.0/8, `::1`) or `localhost`.
+pub fn is_loopback(u: &Url) -> bool {
     let Some(host) = u.host_str() else {
         return false;
     };
@@ -195,7 +225,9 @@ fn is_loopback(u: &Url) -> bool {
     }
 }
 
-fn tls_config(
+/// rustls with ring and Mozilla's roots (plus the PEM certificates of `ca_file`): reqwest
+/// is built without a crypto provider of its own.
+pub fn tls_config(
     provider: &'static str,
     ca_file: Option<&Path>,
 ) -> Result<rustls::ClientConfig, ApiError> {
@@ -231,6 +263,18 @@ fn tls_config(
     Ok(cfg)
 }
 
+/// The HTTP client settings every collector shares: `timeout` per request (connecting in
+/// at most 15 s of it), assay's user agent, no redirects (a token must not follow one),
+/// and `tls`.
+pub fn client_builder(timeout: Duration, tls: rustls::ClientConfig) -> reqwest::ClientBuilder {
+    reqwest::Client::builder()
+        .timeout(timeout)
+        .connect_timeout(timeout.min(Duration::from_secs(15)))
+        .user_agent(concat!("assay/", env!("CARGO_PKG_VERSION")))
+        .redirect(reqwest::redirect::Policy::none())
+        .tls_backend_preconfigured(tls)
+}
+
 impl Api {
     /// A client for `provider` at `base` (validated by [`check_base_url`]). `auth` is the
     /// header that carries the credential (e.g. `Authorization: Bearer …`); `hint`
@@ -257,18 +301,11 @@ impl Api {
                 .map_err(|_| config_err(format!("bad value for header {k}")))?;
             defaults.insert(*k, v);
         }
-        let builder = reqwest::Client::builder()
+        // Always a preconfigured rustls, even when the base URL is plain loopback http.
+        let tls = tls_config(provider, opts.ca_file.as_deref())?;
+        let client = client_builder(opts.timeout, tls)
             .default_headers(defaults)
-            .timeout(opts.timeout)
-            .connect_timeout(opts.timeout.min(Duration::from_secs(15)))
-            .user_agent(concat!("assay/", env!("CARGO_PKG_VERSION")))
-            .redirect(reqwest::redirect::Policy::none())
-            .pool_max_idle_per_host(opts.concurrency.max(1));
-        // Always a preconfigured rustls (ring, Mozilla's roots): reqwest is built without
-        // a crypto provider of its own, even when the base URL is plain loopback http.
-        let builder =
-            builder.tls_backend_preconfigured(tls_config(provider, opts.ca_file.as_deref())?);
-        let client = builder
+            .pool_max_idle_per_host(opts.concurrency.max(1))
             .build()
             .map_err(|e| config_err(format!("cannot build the HTTP client: {e}")))?;
         let (auth, secret) = match auth {
@@ -421,6 +458,11 @@ impl Api {
     /// error saying which permission is missing.
     pub async fn get(&self, url: &Url) -> Result<Page, ApiError> {
         self.get_with(url, &[]).await
+    }
+
+    /// [`Api::get`] of `path_and_query` below the base URL.
+    pub async fn get_at(&self, path_and_query: &str) -> Result<Page, ApiError> {
+        self.get(&self.url(path_and_query)?).await
     }
 
     /// [`Api::get`] with extra request headers.
@@ -656,6 +698,83 @@ impl Api {
         .await
     }
 
+    /// [`Api::follow_links`] from `path_and_query` below the base URL.
+    pub async fn follow_links_at(
+        &self,
+        path_and_query: &str,
+        items: fn(&Value) -> Option<&Vec<Value>>,
+        what: &str,
+    ) -> Listing {
+        match self.url(path_and_query) {
+            Ok(u) => self.follow_links(u, items, what).await,
+            Err(e) => Listing::failed(e),
+        }
+    }
+
+    /// Reads pages one after the other from `path_and_query`, each naming the next in its
+    /// body at the JSON pointer `next` (Graph's `/@odata.nextLink`, Okta's
+    /// `/_links/next/href`). A link of another type is a malformed page, never the end.
+    pub async fn follow_body_links(
+        &self,
+        path_and_query: &str,
+        items: fn(&Value) -> Option<&Vec<Value>>,
+        what: &str,
+        next: &'static str,
+    ) -> Listing {
+        let first = match self.url(path_and_query) {
+            Ok(u) => u,
+            Err(e) => return Listing::failed(e),
+        };
+        self.follow(first, items, what, |api, page| {
+            match page.body.pointer(next) {
+                None | Some(Value::Null) => Ok(None),
+                Some(Value::String(link)) => api.same_origin(link, &page.endpoint).map(Some),
+                Some(v) => Err(api.malformed(
+                    &page.endpoint,
+                    next.trim_start_matches('/'),
+                    &format!("expected a URL, got {}", type_name(v)),
+                )),
+            }
+        })
+        .await
+    }
+
+    /// The list in `page`'s body (`items`), each item with its page and index; `what`
+    /// names the list when it is missing.
+    pub fn entries(
+        &self,
+        page: &Page,
+        items: fn(&Value) -> Option<&Vec<Value>>,
+        what: &str,
+    ) -> Result<Vec<Entry>, ApiError> {
+        let list = items(&page.body)
+            .ok_or_else(|| self.malformed(&page.endpoint, what, "missing or not a list"))?;
+        let endpoint: Arc<str> = Arc::from(page.endpoint.as_str());
+        Ok(list
+            .iter()
+            .enumerate()
+            .map(|(index, v)| Entry {
+                endpoint: endpoint.clone(),
+                index,
+                value: v.clone(),
+            })
+            .collect())
+    }
+
+    /// An OAuth token request ([`Api::post_form`]) and the `access_token` of its answer.
+    pub async fn access_token(
+        &self,
+        url: &Url,
+        form: &[(&str, &str)],
+        secret: &str,
+    ) -> Result<String, ApiError> {
+        let page = self.post_form(url, form, secret).await?;
+        match page.body.get("access_token").and_then(Value::as_str) {
+            Some(t) if !t.is_empty() => Ok(t.to_string()),
+            _ => Err(self.malformed(&page.endpoint, "access_token", "missing")),
+        }
+    }
+
     /// Reads pages one after the other; `next` finds the next page's URL in a page.
     pub async fn follow(
         &self,
@@ -695,6 +814,20 @@ impl Api {
             }
         }
         out
+    }
+
+    /// [`Api::numbered_pages`] of `path_and_query` below the base URL.
+    pub async fn numbered_pages_at(
+        &self,
+        path_and_query: &str,
+        page_param: &str,
+        items: fn(&Value) -> Option<&Vec<Value>>,
+        what: &str,
+    ) -> Listing {
+        match self.url(path_and_query) {
+            Ok(u) => self.numbered_pages(u, page_param, items, what).await,
+            Err(e) => Listing::failed(e),
+        }
     }
 
     /// Page-numbered lists (GitHub, GitLab offset pagination): reads `first` (which must
@@ -741,10 +874,7 @@ impl Api {
                     .map(|n| self.same_origin(&n, &page1.endpoint))
                 {
                     Some(Ok(u)) => self.follow_links(u, items, what).await,
-                    Some(Err(e)) => Listing {
-                        error: Some(e),
-                        ..Listing::default()
-                    },
+                    Some(Err(e)) => Listing::failed(e),
                     None => Listing::default(),
                 };
                 merge(&mut out, rest);
@@ -808,10 +938,7 @@ impl Api {
                 if let Some(next) = link_rel(&p.headers, "next") {
                     let rest = match self.same_origin(&next, &p.endpoint) {
                         Ok(u) => self.follow_links(u, items, what).await,
-                        Err(e) => Listing {
-                            error: Some(e),
-                            ..Listing::default()
-                        },
+                        Err(e) => Listing::failed(e),
                     };
                     merge(&mut out, rest);
                 }
@@ -836,16 +963,8 @@ fn push_items(
     items: fn(&Value) -> Option<&Vec<Value>>,
     what: &str,
 ) -> Result<(), ApiError> {
-    let list = items(&page.body)
-        .ok_or_else(|| api.malformed(&page.endpoint, what, "missing or not a list"))?;
-    let endpoint: Arc<str> = Arc::from(page.endpoint.as_str());
+    out.items.extend(api.entries(page, items, what)?);
     out.pages += 1;
-    out.items
-        .extend(list.iter().enumerate().map(|(index, v)| Entry {
-            endpoint: endpoint.clone(),
-            index,
-            value: v.clone(),
-        }));
     Ok(())
 }
 

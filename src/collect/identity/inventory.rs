@@ -6,10 +6,26 @@
 //!     org: coloom
 //!     token_env: GITHUB_TOKEN      # optional: the variable that holds the token
 //!     base_url: https://ghe.example/api/v3   # optional
+//!   - provider: google
+//!     org: coloom.example
+//!     credentials_env: GOOGLE_APPLICATION_CREDENTIALS   # optional, Google only
 //! ```
-//! Keys other than these are left to the provider's collector (e.g. `credentials_env`).
+//! Any other key is an error naming the file and the field: a key assay would ignore
+//! (a typo, or a setting it does not support) must not look as if it were in force.
 
 use std::path::Path;
+
+/// The keys an entry may have.
+const KEYS: [&str; 5] = [
+    "provider",
+    "org",
+    "base_url",
+    "token_env",
+    "credentials_env",
+];
+
+/// The variable the Google collector reads the service account key file's path from.
+const GOOGLE_CREDENTIALS: &str = "GOOGLE_APPLICATION_CREDENTIALS";
 
 /// One entry of the `identity` list.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,12 +40,15 @@ pub struct Entry {
     pub base_url: Option<String>,
     /// `token_env`, if given: the name of an environment variable, never a token.
     pub token_env: Option<String>,
-    /// The whole entry, for keys a collector reads itself.
-    pub raw: serde_yaml_ng::Mapping,
+    /// `credentials_env` (Google only), if given: the variable holding the path of a
+    /// service account key file. The collector reads `GOOGLE_APPLICATION_CREDENTIALS`,
+    /// so that is the only name accepted.
+    pub credentials_env: Option<String>,
 }
 
-/// The entries of the `identity` list of an inventory file. A missing list, or an entry
-/// without a `provider` string, is an error naming the file and the field.
+/// The entries of the `identity` list of an inventory file. A missing list, an entry
+/// without a `provider` string, a key that is not one of [`KEYS`] or a value of the wrong
+/// type is an error naming the file and the field.
 pub fn entries(file: &Path) -> Result<Vec<Entry>, String> {
     let shown = file.display();
     let text = std::fs::read_to_string(file).map_err(|e| format!("{shown}: {e}"))?;
@@ -46,6 +65,15 @@ pub fn entries(file: &Path) -> Result<Vec<Entry>, String> {
         let map = item
             .as_mapping()
             .ok_or_else(|| format!("{shown}: {field}: expected a mapping with provider and org"))?;
+        for key in map.keys() {
+            let name = key.as_str().unwrap_or("?");
+            if !KEYS.contains(&name) {
+                return Err(format!(
+                    "{shown}: {field}.{name}: unknown key (expected {})",
+                    KEYS.join(", ")
+                ));
+            }
+        }
         let text = |key: &str| -> Result<Option<String>, String> {
             match map.get(key) {
                 None | Some(serde_yaml_ng::Value::Null) => Ok(None),
@@ -57,12 +85,25 @@ pub fn entries(file: &Path) -> Result<Vec<Entry>, String> {
         };
         let provider =
             text("provider")?.ok_or_else(|| format!("{shown}: {field}.provider: missing"))?;
+        let credentials_env = text("credentials_env")?;
+        if let Some(name) = &credentials_env {
+            if !provider.eq_ignore_ascii_case("google") {
+                return Err(format!(
+                    "{shown}: {field}.credentials_env: only the google provider reads a credentials file; {provider} takes its token from token_env"
+                ));
+            }
+            if name != GOOGLE_CREDENTIALS {
+                return Err(format!(
+                    "{shown}: {field}.credentials_env: '{name}': the Google collector reads the service account key file's path from {GOOGLE_CREDENTIALS} only; export that variable (with GOOGLE_ADMIN_SUBJECT) and name it here, or leave the key out"
+                ));
+            }
+        }
         out.push(Entry {
             provider,
             org: text("org")?,
             base_url: text("base_url")?,
             token_env: text("token_env")?,
-            raw: map.clone(),
+            credentials_env,
             field,
         });
     }
@@ -81,13 +122,34 @@ mod tests {
         assert_eq!(es[0].token_env.as_deref(), Some("GITHUB_TOKEN"));
         let dir = tempfile::tempdir().unwrap();
         let bad = dir.path().join("inv.yaml");
-        std::fs::write(&bad, "identity:\n  - org: x\n").unwrap();
-        assert!(super::entries(&bad)
-            .unwrap_err()
-            .contains("identity[0].provider: missing"));
-        std::fs::write(&bad, "identity:\n  - provider: github\n    org: [1]\n").unwrap();
-        assert!(super::entries(&bad)
-            .unwrap_err()
-            .contains("identity[0].org: expected a string"));
+        // The error for an inventory holding `text`.
+        let error = |text: &str| {
+            std::fs::write(&bad, text).unwrap();
+            super::entries(&bad).unwrap_err()
+        };
+        let e = error("identity:\n  - org: x\n");
+        assert!(e.contains("identity[0].provider: missing"), "{e}");
+        let e = error("identity:\n  - provider: github\n    org: [1]\n");
+        assert!(e.contains("identity[0].org: expected a string"), "{e}");
+        // A key assay would ignore is an error, never silently dropped.
+        let e = error("identity:\n  - provider: github\n    orgs: coloom\n");
+        assert!(e.contains("inv.yaml: identity[0].orgs: unknown key"), "{e}");
+        // credentials_env: Google's, and only the variable its collector reads.
+        assert_eq!(
+            es[1].credentials_env.as_deref(),
+            Some("GOOGLE_APPLICATION_CREDENTIALS")
+        );
+        let e = error("identity:\n  - provider: google\n    credentials_env: MY_KEY_FILE\n");
+        assert!(
+            e.contains("identity[0].credentials_env: 'MY_KEY_FILE'"),
+            "{e}"
+        );
+        let e = error(
+            "identity:\n  - provider: github\n    credentials_env: GOOGLE_APPLICATION_CREDENTIALS\n",
+        );
+        assert!(
+            e.contains("identity[0].credentials_env: only the google provider"),
+            "{e}"
+        );
     }
 }

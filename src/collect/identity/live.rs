@@ -10,7 +10,7 @@
 use chrono::Utc;
 use serde_json::{json, Value};
 
-use super::http::{ApiError, Kind, Options};
+use super::http::{token_from_env, Api, ApiError, DeniedHint, Kind, Options};
 use crate::evidence::{Collector, Document, SCHEMA};
 
 /// The collector name written into evidence.
@@ -91,6 +91,54 @@ pub async fn collect(
         Provider::Okta => super::okta::collect(target, opts).await,
         Provider::Google => super::google::collect(target, opts).await,
     }
+}
+
+/// The token in the variable `target` names, or else in the provider's default one.
+pub fn token(provider: Provider, target: &Target) -> Result<String, ApiError> {
+    token_from_env(provider.name(), token_env(provider, target))
+}
+
+/// The variable that holds the token: the one `target` names, or the provider's default.
+pub fn token_env(provider: Provider, target: &Target) -> &str {
+    target
+        .token_env
+        .as_deref()
+        .unwrap_or(provider.default_token_env())
+}
+
+/// For providers that can also sign in another way (Google's service account, Entra's
+/// client credentials): the token when a variable was named or the default one is set,
+/// `None` when the other way is to be tried.
+pub fn given_token(provider: Provider, target: &Target) -> Option<Result<String, ApiError>> {
+    let env = token_env(provider, target);
+    (target.token_env.is_some() || std::env::var(env).is_ok())
+        .then(|| token_from_env(provider.name(), env))
+}
+
+/// The value of the environment variable `name`, unless it is unset or blank.
+pub fn env_value(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+/// The client of `provider`'s API at `target`'s base URL (else `default_base`), sending
+/// `token` as `Authorization: Bearer …`.
+pub fn bearer_api(
+    provider: Provider,
+    target: &Target,
+    default_base: &str,
+    token: &str,
+    headers: &[(&'static str, &str)],
+    opts: &Options,
+    hint: DeniedHint,
+) -> Result<Api, ApiError> {
+    Api::new(
+        provider.name(),
+        target.base_url.as_deref().unwrap_or(default_base),
+        Some(("authorization", format!("Bearer {token}"))),
+        headers,
+        opts.clone(),
+        hint,
+    )
 }
 
 /// A configuration error (before anything was asked).

@@ -29,14 +29,13 @@
 //! least read-only administrator rights (`okta.users.read`, `okta.roles.read`).
 
 use std::collections::BTreeSet;
-use std::sync::Arc;
 
 use serde_json::{json, Value};
 
 use super::http::{
-    encode_segment, token_from_env, Api, ApiError, Entry, Fields, Kind, Listing, Options,
+    array, encode_segment, value_list, Api, ApiError, Fields, Kind, Listing, Options, Page,
 };
-use super::live::{config, document, error_body, users_body, Provider, Target, User};
+use super::live::{config, document, error_body, token, users_body, Provider, Target, User};
 use crate::evidence::Document;
 
 const P: Provider = Provider::Okta;
@@ -50,14 +49,6 @@ fn hint(status: u16, path: &str, _message: &str) -> String {
     } else {
         "reading users and their factors needs a token of an admin with okta.users.read (e.g. Read-only Administrator)".into()
     }
-}
-
-fn array(v: &Value) -> Option<&Vec<Value>> {
-    v.as_array()
-}
-
-fn value(v: &Value) -> Option<&Vec<Value>> {
-    v.get("value").and_then(Value::as_array)
 }
 
 const INACTIVE: [&str; 3] = ["SUSPENDED", "DEPROVISIONED", "STAGED"];
@@ -81,46 +72,21 @@ pub async fn collect(target: &Target, opts: &Options) -> Result<Vec<Document>, A
             })
             .ok_or_else(|| config(P, "--base-url", format!("no host in {base}")))?,
     };
-    let env = target.token_env.as_deref().unwrap_or(P.default_token_env());
-    let token = token_from_env(P.name(), env)?;
     let api = Api::new(
         P.name(),
         &base,
-        Some(("authorization", format!("SSWS {token}"))),
+        Some(("authorization", format!("SSWS {}", token(P, target)?))),
         &[],
         opts.clone(),
         hint,
     )?;
-    let users = async {
-        match api.url("/api/v1/users?limit=200") {
-            Ok(u) => api.follow_links(u, array, "the list of users").await,
-            Err(e) => Listing {
-                error: Some(e),
-                ..Listing::default()
-            },
-        }
-    };
-    let admins = async {
-        match api.url("/api/v1/iam/assignees/users?limit=100") {
-            Ok(u) => {
-                api.follow(u, value, "value", |api, page| {
-                    match page
-                        .body
-                        .pointer("/_links/next/href")
-                        .and_then(Value::as_str)
-                    {
-                        Some(next) => api.same_origin(next, &page.endpoint).map(Some),
-                        None => Ok(None),
-                    }
-                })
-                .await
-            }
-            Err(e) => Listing {
-                error: Some(e),
-                ..Listing::default()
-            },
-        }
-    };
+    let users = api.follow_links_at("/api/v1/users?limit=200", array, "the list of users");
+    let admins = api.follow_body_links(
+        "/api/v1/iam/assignees/users?limit=100",
+        value_list,
+        "value",
+        "/_links/next/href",
+    );
     let (users, admins) = tokio::join!(users, admins);
     let body = build(&api, &org, users, admins).await;
     api.bar().finish_and_clear();
@@ -139,10 +105,8 @@ async fn build(api: &Api, org: &str, users: Listing, admins: Listing) -> Value {
     if let Some(e) = &admins.error {
         return error_body(e);
     }
-    if let Some(e) = &users.error {
-        if users.items.is_empty() || e.kind == Kind::Malformed {
-            return error_body(e);
-        }
+    if let Some(e) = users.fatal() {
+        return error_body(e);
     }
     let admin_ids: BTreeSet<String> = match admins
         .items
@@ -191,22 +155,19 @@ async fn build(api: &Api, org: &str, users: Listing, admins: Listing) -> Value {
         let (api, id) = (api.clone(), user.id.clone());
         tasks.spawn(async move {
             let id = encode_segment(&id);
-            let r = match api.url(&format!("/api/v1/users/{id}/factors")) {
-                Ok(u) => api.get(&u).await,
-                Err(e) => Err(e),
-            };
+            let r = api.get_at(&format!("/api/v1/users/{id}/factors")).await;
             api.bar().inc(1);
-            let groups = match api.url(&format!("/api/v1/users/{id}/groups?limit=200")) {
-                Ok(u) => api.follow_links(u, array, "the list of groups").await,
-                Err(e) => Listing {
-                    error: Some(e),
-                    ..Listing::default()
-                },
-            };
+            let groups = api
+                .follow_links_at(
+                    &format!("/api/v1/users/{id}/groups?limit=200"),
+                    array,
+                    "the list of groups",
+                )
+                .await;
             (i, r, groups)
         });
     }
-    type Fetched = (Result<super::http::Page, ApiError>, Listing);
+    type Fetched = (Result<Page, ApiError>, Listing);
     let mut factors: Vec<Option<Fetched>> = (0..active.len()).map(|_| None).collect();
     while let Some(done) = tasks.join_next().await {
         if let Ok((i, r, g)) = done {
@@ -246,21 +207,13 @@ async fn build(api: &Api, org: &str, users: Listing, admins: Listing) -> Value {
             failed.push(e.to_string());
             continue;
         }
-        let Some(list) = page.body.as_array() else {
-            return error_body(&api.malformed(
-                &page.endpoint,
-                "the list of factors",
-                "missing or not a list",
-            ));
+        let factors = match api.entries(&page, array, "the list of factors") {
+            Ok(l) => l,
+            Err(err) => return error_body(&err),
         };
         let mut methods = Vec::new();
-        for (index, v) in list.iter().enumerate() {
-            let e = Entry {
-                endpoint: Arc::from(page.endpoint.as_str()),
-                index,
-                value: v.clone(),
-            };
-            let f = Fields::new(api, &e);
+        for e in &factors {
+            let f = Fields::new(api, e);
             let (kind, state) = match (f.str("factorType"), f.str("status")) {
                 (Ok(k), Ok(s)) => (k, s),
                 (Err(err), _) | (_, Err(err)) => return error_body(&err),
