@@ -167,11 +167,18 @@ restore_finding(d, max_days, order) := lib.unknown(d.subject, "the evidence has 
 } else := lib.fail(d.subject, msg) if {
 	t := newest_test(d, order)
 	t.success == false
-	msg := sprintf("the newest restore test of %s, at %s, failed%s; fix the cause and %s", [d.subject, test_label(t), last_success_note(d, order), restore_hint])
+	msg := sprintf("the newest restore test of %s, at %s, failed%s%s; fix the cause and %s", [d.subject, test_label(t), test_error_note(t), last_success_note(d, order), restore_hint])
 } else := lib.fail(d.subject, msg) if {
 	s := newest_success(d, order)
 	msg := sprintf("the newest successful restore test of %s was at %s, %s days ago, limit %v days; %s", [d.subject, test_label(s), one_decimal(days_ago(s.time)), max_days, restore_hint])
 }
+
+# test_error_note is the recorded reason of a failed test (assay's restore tests record
+# one), or nothing.
+test_error_note(t) := sprintf(": %s", [t.error]) if {
+	is_string(t.error)
+	t.error != ""
+} else := ""
 
 last_success_note(d, order) := sprintf(" (last success: %s)", [newest_success(d, order).time]) if {
 	newest_success(d, order)

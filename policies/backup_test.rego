@@ -168,6 +168,24 @@ test_restore_tested_newest_failed_fails_and_names_last_success if {
 	contains(x.message, "at 2026-11-20T00:00:00Z (snapshot c3), failed (last success: 2026-11-01T00:00:00Z)")
 }
 
+test_restore_tested_failed_test_names_its_error if {
+	doc := repo("r1", {"restore_tests": [
+		{"time": "2026-11-01T00:00:00Z", "success": true, "snapshot": "b2", "files": 12, "bytes": 4096, "by": "assay"},
+		{"time": "2026-11-24T00:00:00Z", "success": false, "snapshot": "c3", "files": 0, "bytes": 0, "by": "assay", "error": "`restic restore` failed: ciphertext verification failed"},
+	]})
+	fs := backup.restore_tested with input as inp([doc])
+	count(fs) == 1
+	some x in fs
+	x.status == "fail"
+	contains(x.message, "(snapshot c3), failed: `restic restore` failed: ciphertext verification failed (last success: 2026-11-01T00:00:00Z)")
+}
+
+test_restore_tested_assay_record_passes if {
+	doc := repo("r1", {"restore_tests": [{"time": "2026-11-24T00:00:00Z", "success": true, "snapshot": "c3", "files": 12, "bytes": 4096, "by": "assay", "method": "restic restore --verify"}]})
+	fs := backup.restore_tested with input as inp([doc])
+	statuses(fs) == ["pass"]
+}
+
 test_restore_tested_never_succeeded if {
 	doc := repo("r1", {"restore_tests": [{"time": "2026-11-20T00:00:00Z", "success": false}]})
 	fs := backup.restore_tested with input as inp([doc])

@@ -230,6 +230,62 @@ enum CollectCmd {
   sudo assay collect identity sshd --match user=deploy,addr=10.0.0.9 --into evidence/
   assay collect identity --inventory inventory.yaml --into evidence/")]
     Identity(IdentityArgs),
+    /// Backup repositories: every snapshot, the newest per source, count and span,
+    /// encryption, and on request a restore test; one backup.snapshots document per
+    /// repository. Passwords come from RESTIC_PASSWORD / RESTIC_PASSWORD_FILE /
+    /// BORG_PASSPHRASE and are never written anywhere.
+    #[command(after_help = "Examples:
+  RESTIC_PASSWORD_FILE=/etc/restic.pw assay collect backups restic sftp:backup@fsn1:/srv/restic/prod --into evidence/
+  RESTIC_PASSWORD=… assay collect backups restic /srv/restic/prod --restore-test --into evidence/
+  BORG_PASSPHRASE=… assay collect backups borg ssh://borg@host/./repo --restore-test --into evidence/
+  assay collect backups pgbackrest pg-main --into evidence/
+  assay collect backups --inventory inventory.yaml --into evidence/")]
+    Backups(BackupsArgs),
+    /// Database replication: each node's role, the replicas the primary streams to, their
+    /// state and lag, and whether the connection used TLS; one db.replication document per
+    /// cluster. Passwords come from the URL or PGPASSWORD / REDIS_PASSWORD / MYSQL_PWD and are never
+    /// written anywhere.
+    #[command(after_help = "Examples:
+  PGPASSWORD=… assay collect replicas postgres postgres://assay@pg-1:5432/postgres postgres://assay@pg-2:5432/postgres --cluster pg-main --zone pg-1=eu-central-1a --zone pg-2=eu-central-1b --into evidence/
+  assay collect replicas postgres 'postgres://assay@pg-1/postgres?sslmode=verify-full&sslrootcert=ca.pem' --into evidence/
+  REDIS_PASSWORD=… assay collect replicas redis redis://redis-1:6379 redis://redis-2:6379 --cluster sessions --into evidence/
+  MYSQL_PWD=… assay collect replicas mysql mysql://monitor@db-1:3306 mysql://monitor@db-2:3306 --cluster shop --into evidence/
+  assay collect replicas --inventory inventory.yaml --into evidence/")]
+    Replicas {
+        /// The engine; omit it with --inventory to collect every cluster there.
+        #[arg(value_enum)]
+        engine: Option<ReplicaEngine>,
+        /// One URL per node of ONE cluster (primary and standbys; the primary alone is
+        /// enough to see the replicas it streams to).
+        urls: Vec<String>,
+        /// The cluster's name, the evidence subject [default: the first node's host:port].
+        #[arg(long, value_name = "NAME")]
+        cluster: Option<String>,
+        /// The zone of a node: HOST[:PORT]=ZONE (repeatable).
+        #[arg(long = "zone", value_name = "HOST=ZONE")]
+        zones: Vec<String>,
+        /// Also collect the inventory's databases.clusters (entries {name, engine, members:
+        /// [URL or {url, zone}]} or {name, engine, endpoint}).
+        #[arg(long, value_name = "FILE")]
+        inventory: Option<PathBuf>,
+        /// The evidence folder to add the documents to (created if missing).
+        #[arg(long, value_name = "DIR")]
+        into: PathBuf,
+        /// Seconds connecting to and asking one node may take.
+        #[arg(long, default_value_t = 10, value_name = "SECONDS")]
+        timeout: u64,
+    },
+}
+
+/// A database engine `assay collect replicas` asks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum ReplicaEngine {
+    /// PostgreSQL streaming replication (pg_stat_replication); PGPASSWORD.
+    Postgres,
+    /// Redis master / replicas (INFO replication); REDIS_PASSWORD.
+    Redis,
+    /// MySQL / MariaDB (SHOW REPLICA STATUS on each node); MYSQL_PWD.
+    Mysql,
 }
 
 /// An identity provider `assay collect identity` reads.
@@ -331,11 +387,13 @@ enum EvidenceCmd {
         catalog: Option<PathBuf>,
         /// Convert another tool's output: testssl, sslyze (tls.endpoint); nftables,
         /// iptables, aws-sg, gcp-firewall, azure-nsg, kubernetes (net.firewall); nmap
-        /// (net.ports); sshd-t (host.sshd); aws-credential-report (identity.users).
+        /// (net.ports); sshd-t (host.sshd); aws-credential-report (identity.users);
+        /// restic, borg, pgbackrest, aws-backup (backup.snapshots).
         /// Default: the files are assay evidence documents.
         #[arg(long, value_name = "TOOL")]
         from: Option<ImportFrom>,
-        /// The asset a host firewall protects (for --from nftables and iptables).
+        /// The asset a host firewall protects (for --from nftables and iptables); the
+        /// repository (for --from restic, required; --from borg, instead of its location).
         #[arg(long, value_name = "NAME")]
         asset: Option<String>,
         /// The server the `sshd -T` output was taken on (for --from sshd-t).
@@ -513,6 +571,24 @@ fn run(cli: Cli) -> Result<u8, Fatal> {
             cmd_collect_tls(&targets, &into, ca_file.as_deref(), timeout, concurrency)
         }
         Command::Collect(CollectCmd::Identity(a)) => cmd_collect_identity(&a),
+        Command::Collect(CollectCmd::Replicas {
+            engine,
+            urls,
+            cluster,
+            zones,
+            inventory,
+            into,
+            timeout,
+        }) => cmd_collect_replicas(
+            engine,
+            &urls,
+            cluster.as_deref(),
+            &zones,
+            inventory.as_deref(),
+            &into,
+            timeout,
+        ),
+        Command::Collect(CollectCmd::Backups(a)) => cmd_collect_backups(&a),
         Command::Evidence(EvidenceCmd::Import {
             files,
             into,
@@ -531,6 +607,12 @@ fn run(cli: Cli) -> Result<u8, Fatal> {
             Some(ImportFrom::AwsCredentialReport) => {
                 cmd_import_aws_report(&files, &admins, &into, catalog.as_deref())
             }
+            Some(
+                t @ (ImportFrom::Restic
+                | ImportFrom::Borg
+                | ImportFrom::Pgbackrest
+                | ImportFrom::AwsBackup),
+            ) => cmd_import_backups(t, asset.as_deref(), &files, &into, catalog.as_deref()),
             Some(tool) => cmd_import_net(tool, asset.as_deref(), &files, &into, catalog.as_deref()),
         },
         Command::Evidence(EvidenceCmd::List { dir, kind }) => {
@@ -1040,6 +1122,15 @@ enum ImportFrom {
     /// (identity.users; --admins names the administrators).
     #[value(name = "aws-credential-report")]
     AwsCredentialReport,
+    /// `restic snapshots --json` (backup.snapshots; --asset names the repository).
+    Restic,
+    /// `borg list --json REPO` (backup.snapshots).
+    Borg,
+    /// `pgbackrest info --output=json` (backup.snapshots, one per stanza).
+    Pgbackrest,
+    /// `aws backup list-recovery-points-by-backup-vault` (backup.snapshots, one per vault).
+    #[value(name = "aws-backup")]
+    AwsBackup,
 }
 
 /// `evidence import --from TOOL`: converts each file into `tls.endpoint` documents and adds
@@ -1449,7 +1540,11 @@ fn cmd_import_net(
             ImportFrom::Testssl
             | ImportFrom::Sslyze
             | ImportFrom::SshdT
-            | ImportFrom::AwsCredentialReport => Err(ImportError::new(
+            | ImportFrom::AwsCredentialReport
+            | ImportFrom::Restic
+            | ImportFrom::Borg
+            | ImportFrom::Pgbackrest
+            | ImportFrom::AwsBackup => Err(ImportError::new(
                 "--from",
                 "testssl, sslyze, sshd-t and aws-credential-report have their own importers",
             )),
@@ -1569,6 +1664,174 @@ fn cmd_collect_identity(a: &IdentityArgs) -> Result<u8, Fatal> {
         b.push_record([d.kind.clone(), d.subject.clone(), identity_summary(&d.body)]);
     }
     add_collected(&a.into, docs, "assay-identity", b)
+}
+
+/// `assay collect replicas`: one db.replication document per cluster — the nodes named
+/// on the command line, and each cluster of the inventory. A node that does not answer is
+/// recorded as such (and named on stderr); a bad URL stops the run before anything is asked.
+fn cmd_collect_replicas(
+    engine: Option<ReplicaEngine>,
+    urls: &[String],
+    cluster: Option<&str>,
+    zone_specs: &[String],
+    inventory: Option<&Path>,
+    into: &Path,
+    timeout: u64,
+) -> Result<u8, Fatal> {
+    use assay::collect::db::{self, mysql, postgres, redis, Engine};
+    if timeout == 0 {
+        return Err(Fatal("--timeout must be at least 1".into()));
+    }
+    let zones = db::parse_zones(zone_specs).map_err(Fatal)?;
+    // (engine, cluster name or None, URLs, zones)
+    let mut jobs: Vec<(Engine, Option<String>, Vec<String>, _)> = Vec::new();
+    let mut docs = Vec::new();
+    let engine_of = |e: ReplicaEngine| match e {
+        ReplicaEngine::Postgres => Engine::Postgres,
+        ReplicaEngine::Redis => Engine::Redis,
+        ReplicaEngine::Mysql => Engine::Mysql,
+    };
+    if !urls.is_empty() {
+        let e = engine.ok_or_else(|| {
+            Fatal("name the engine (postgres, redis or mysql) before the URLs".into())
+        })?;
+        jobs.push((
+            engine_of(e),
+            cluster.map(str::to_string),
+            urls.to_vec(),
+            zones.clone(),
+        ));
+    }
+    if let Some(inv) = inventory {
+        for c in db::inventory_clusters(inv).map_err(Fatal)? {
+            let e = match c.engine.to_ascii_lowercase().as_str() {
+                "postgresql" | "postgres" => Engine::Postgres,
+                "redis" => Engine::Redis,
+                "mysql" | "mariadb" => Engine::Mysql,
+                other => {
+                    if engine.is_none() {
+                        let why = format!(
+                            "{}: {}.engine: assay collect replicas cannot ask {other} databases \
+                             (postgresql, mysql, redis)",
+                            inv.display(),
+                            c.field
+                        );
+                        eprintln!("assay: warning: {why}");
+                        docs.push(db::document(&c.name, serde_json::json!({ "error": why })));
+                    }
+                    continue;
+                }
+            };
+            if engine.is_some_and(|x| engine_of(x) != e) {
+                continue;
+            }
+            if c.urls.is_empty() {
+                let why = format!(
+                    "{}: {}: cluster {} names no nodes to ask (give members: [URL…] or \
+                     endpoint: HOST:PORT)",
+                    inv.display(),
+                    c.field,
+                    c.name
+                );
+                eprintln!("assay: warning: {why}");
+                docs.push(db::document(&c.name, serde_json::json!({ "error": why })));
+                continue;
+            }
+            let mut z = zones.clone();
+            z.extend(c.zones);
+            jobs.push((e, Some(c.name), c.urls, z));
+        }
+    }
+    if jobs.is_empty() && docs.is_empty() {
+        return Err(Fatal(
+            "no nodes: give ENGINE URL… or --inventory with a databases.clusters list".into(),
+        ));
+    }
+    let runtime = tokio::runtime::Runtime::new()
+        .map_err(|e| Fatal(format!("cannot start the async runtime: {e}")))?;
+    let limit = std::time::Duration::from_secs(timeout);
+    for (engine, name, urls, zones) in jobs {
+        let mut secrets = db::Secrets::default();
+        let nodes = match engine {
+            Engine::Postgres => {
+                let targets = urls
+                    .iter()
+                    .map(|u| postgres::target(u, &mut secrets))
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(Fatal)?;
+                runtime.block_on(postgres::probe_all(&targets, limit, &secrets))
+            }
+            Engine::Redis => {
+                let targets = urls
+                    .iter()
+                    .map(|u| redis::target(u, &mut secrets))
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(Fatal)?;
+                let mut nodes = runtime.block_on(redis::probe_all(&targets, limit, &secrets));
+                redis::add_match_keys(&mut nodes);
+                nodes
+            }
+            Engine::Mysql => {
+                let targets = urls
+                    .iter()
+                    .map(|u| mysql::target(u, &mut secrets))
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(Fatal)?;
+                runtime.block_on(mysql::probe_all(&targets, limit, &secrets))
+            }
+        };
+        for n in &nodes {
+            if let db::NodeReport::Unreachable(e) = &n.report {
+                eprintln!("assay: warning: {e}");
+            }
+        }
+        let subject = db::subject(name.as_deref(), &nodes);
+        let opts = db::Options {
+            timeout: limit,
+            zones,
+        };
+        let body = db::cluster_body(engine, &subject, &nodes, &opts);
+        docs.push(db::document(&subject, body));
+    }
+    let mut b = tabled::builder::Builder::default();
+    b.push_record(["cluster", "engine", "members", "note"]);
+    for d in &docs {
+        let members = d.body["members"]
+            .as_array()
+            .map(|ms| {
+                ms.iter()
+                    .map(|m| {
+                        let lag = m["lag_seconds"]
+                            .as_f64()
+                            .map_or("lag ?".to_string(), |l| format!("lag {l}s"));
+                        let tls = match m["tls"].as_bool() {
+                            Some(true) => ", tls",
+                            Some(false) => ", no tls",
+                            None => "",
+                        };
+                        format!(
+                            "{} {} {} ({lag}{tls})",
+                            m["name"].as_str().unwrap_or("?"),
+                            m["role"].as_str().unwrap_or("?"),
+                            m["state"].as_str().unwrap_or("?")
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })
+            .unwrap_or_default();
+        b.push_record([
+            d.subject.clone(),
+            d.body["engine"].as_str().unwrap_or("-").to_string(),
+            members,
+            match (d.body["error"].as_str(), d.body["incomplete"].as_str()) {
+                (Some(e), _) => format!("error: {e}"),
+                (None, Some(i)) => format!("incomplete: {i}"),
+                (None, None) => String::new(),
+            },
+        ]);
+    }
+    add_collected(into, docs, db::COLLECTOR, b)
 }
 
 /// One provider named on the command line.
@@ -1732,6 +1995,310 @@ fn identity_summary(body: &serde_json::Value) -> String {
     } else {
         String::new()
     };
+    if let Some(i) = body["incomplete"].as_str() {
+        s.push_str(&format!(" (incomplete: {i})"));
+    }
+    s
+}
+
+/// `assay collect backups`.
+#[derive(clap::Args, Clone)]
+struct BackupsArgs {
+    /// The tool; omit it with --inventory to collect every entry of the inventory's
+    /// `backups` list.
+    #[arg(value_enum)]
+    tool: Option<BackupTool>,
+    /// Repositories (restic/borg: the repository URL or path; pgbackrest: the stanza).
+    repos: Vec<String>,
+    /// Restore a sample of the newest snapshot into a temporary folder, verify it and
+    /// record the test (restic, borg).
+    #[arg(long)]
+    restore_test: bool,
+    /// Restore test: the most files restored.
+    #[arg(long, default_value_t = 100, value_name = "N")]
+    restore_max_files: usize,
+    /// Restore test: the most bytes restored.
+    #[arg(long, default_value_t = 64 * 1024 * 1024, value_name = "BYTES")]
+    restore_max_bytes: u64,
+    /// Restore test (restic): the share of pack files `restic check` reads.
+    #[arg(long, default_value = "5%", value_name = "SUBSET")]
+    read_data_subset: String,
+    /// Also collect the inventory's `backups` list (entries {repository, tool, stanza,
+    /// password_env, location}).
+    #[arg(long, value_name = "FILE")]
+    inventory: Option<PathBuf>,
+    /// The evidence folder to add the documents to (created if missing).
+    #[arg(long, value_name = "DIR")]
+    into: PathBuf,
+}
+
+/// A backup tool `assay collect backups` runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum BackupTool {
+    /// restic (RESTIC_PASSWORD or RESTIC_PASSWORD_FILE).
+    Restic,
+    /// BorgBackup (BORG_PASSPHRASE or BORG_PASSCOMMAND).
+    Borg,
+    /// pgBackRest (`pgbackrest info`; the repository argument is the stanza).
+    Pgbackrest,
+}
+
+/// `assay collect backups`: each named repository and each inventory entry, read live; a
+/// repository the tool cannot read is recorded with its error (its controls error).
+fn cmd_collect_backups(a: &BackupsArgs) -> Result<u8, Fatal> {
+    use assay::collect::backup::{self, restore, Tool};
+    let as_tool = |t: BackupTool| match t {
+        BackupTool::Restic => Tool::Restic,
+        BackupTool::Borg => Tool::Borg,
+        BackupTool::Pgbackrest => Tool::Pgbackrest,
+    };
+    // Per job: the tool, the repository, the inventory's location, and the password the
+    // inventory names (the tool's own variable, and the value to give it).
+    type Job = (
+        Tool,
+        String,
+        Option<serde_json::Value>,
+        Option<(&'static str, String)>,
+    );
+    let mut jobs: Vec<Job> = Vec::new();
+    match (a.tool, a.repos.is_empty()) {
+        (Some(t), false) => {
+            jobs.extend(a.repos.iter().map(|r| (as_tool(t), r.clone(), None, None)))
+        }
+        (Some(_), true) if a.inventory.is_none() => {
+            return Err(Fatal(
+                "name at least one repository (restic/borg: URL or path; pgbackrest: stanza)"
+                    .into(),
+            ))
+        }
+        (None, false) => {
+            return Err(Fatal(
+                "name the tool first: assay collect backups restic|borg|pgbackrest REPO…".into(),
+            ))
+        }
+        _ => {}
+    }
+    if let Some(inv) = &a.inventory {
+        for e in backup::inventory::entries(inv).map_err(Fatal)? {
+            let mut secret = None;
+            if let Some(var) = &e.password_env {
+                // The tool reads its own variable; the inventory names where the secret is.
+                let value = std::env::var(var).map_err(|_| {
+                    Fatal(format!(
+                        "{}: {}.password_env: the environment variable {var} is not set",
+                        inv.display(),
+                        e.field
+                    ))
+                })?;
+                let own = match e.tool {
+                    Tool::Restic => "RESTIC_PASSWORD",
+                    Tool::Borg => "BORG_PASSPHRASE",
+                    Tool::Pgbackrest => "PGBACKREST_REPO1_CIPHER_PASS",
+                };
+                secret = Some((own, value));
+            }
+            jobs.push((e.tool, e.target, e.location, secret));
+        }
+    }
+    if jobs.is_empty() {
+        return Err(Fatal("no repositories: name a tool and repositories, or give --inventory with a backups list".into()));
+    }
+    let opts = restore::Options {
+        max_files: a.restore_max_files.max(1),
+        max_bytes: a.restore_max_bytes.max(1),
+        read_data_subset: a.read_data_subset.clone(),
+        ..restore::Options::default()
+    };
+    let earlier = earlier_restore_tests(&a.into)?;
+    let mut docs = Vec::new();
+    let mut b = tabled::builder::Builder::default();
+    b.push_record(["subject", "tool", "what was found"]);
+    for (tool, repo, location, secret) in jobs {
+        let restore = a.restore_test.then_some(&opts);
+        // An inventory entry's password goes into the tool's own variable for this
+        // repository only (the tools inherit assay's environment; nothing else is
+        // running here), and the variable is put back afterwards.
+        let saved = secret.as_ref().map(|(own, value)| {
+            let before = std::env::var_os(own);
+            std::env::set_var(own, value);
+            (*own, before)
+        });
+        let got = backup::collect(tool, &repo, restore);
+        if let Some((own, before)) = saved {
+            match before {
+                Some(v) => std::env::set_var(own, v),
+                None => std::env::remove_var(own),
+            }
+        }
+        let got = got.map_err(|e| Fatal(e.to_string()))?;
+        for mut c in got {
+            if let (Some(loc), Some(body)) = (&location, c.body.as_object_mut()) {
+                if !body.contains_key("error") {
+                    body.insert("location".into(), loc.clone());
+                }
+            }
+            if let Some(e) = c.body["error"].as_str() {
+                eprintln!("assay: error: {e}");
+            }
+            if let Some(t) = earlier.get(&c.subject) {
+                backup::carry_restore_tests(&mut c.body, t);
+            }
+            b.push_record([
+                c.subject.clone(),
+                tool.name().to_string(),
+                backup_summary(&c.body),
+            ]);
+            docs.push(assay::evidence::Document {
+                schema: assay::evidence::SCHEMA.to_string(),
+                kind: "backup.snapshots".into(),
+                subject: c.subject,
+                collected_at: chrono::Utc::now(),
+                collector: assay::evidence::Collector {
+                    name: backup::COLLECTOR.into(),
+                    version: env!("CARGO_PKG_VERSION").into(),
+                },
+                source: "probe".into(),
+                body: c.body,
+                sha256: None,
+            });
+        }
+    }
+    add_collected(&a.into, docs, "assay-backup", b)
+}
+
+/// Per subject, the restore tests of the newest backup.snapshots document already in the
+/// evidence folder (nothing when the folder does not exist yet), so a collection without
+/// `--restore-test` keeps the tests recorded before.
+fn earlier_restore_tests(
+    into: &Path,
+) -> Result<std::collections::HashMap<String, Vec<serde_json::Value>>, Fatal> {
+    let mut out = std::collections::HashMap::new();
+    if !into.join(assay::evidence::store::MANIFEST).is_file() {
+        return Ok(out);
+    }
+    let kinds = KindRegistry::from_bundle(&Bundle::builtin())?;
+    let dir = EvidenceDir::open(into).map_err(|e| Fatal(e.to_string()))?;
+    let (mut docs, _problems) = dir.load(&kinds).map_err(|e| Fatal(e.to_string()))?;
+    docs.retain(|s| s.doc.kind == "backup.snapshots");
+    docs.sort_by_key(|s| s.doc.collected_at);
+    for s in docs {
+        if let Some(t) = s.doc.body.get("restore_tests").and_then(|t| t.as_array()) {
+            out.insert(s.doc.subject.clone(), t.clone());
+        }
+    }
+    Ok(out)
+}
+
+/// `evidence import --from restic|borg|pgbackrest|aws-backup`: one backup.snapshots
+/// document per repository, stanza or vault; nothing is added when any file is invalid.
+fn cmd_import_backups(
+    tool: ImportFrom,
+    asset: Option<&str>,
+    files: &[PathBuf],
+    into: &Path,
+    catalog: Option<&Path>,
+) -> Result<u8, Fatal> {
+    use assay::collect::backup::{self, aws_backup, borg, pgbackrest, restic};
+    let bundle = load_bundle(catalog)?;
+    let kinds = KindRegistry::from_bundle(&bundle)?;
+    let inputs = read_inputs(files)?;
+    let (mut docs, mut errors) = (Vec::new(), Vec::new());
+    for ((name, text), file) in inputs.iter().zip(files) {
+        let collected_at = oldest_mtime(std::slice::from_ref(file));
+        let parsed: Result<Vec<(String, serde_json::Value)>, String> = match tool {
+            ImportFrom::Restic => match asset {
+                None => Err("--from restic needs --asset REPO: the repository the `restic snapshots --json` output was taken from".into()),
+                Some(repo) => restic::import(repo, name, text)
+                    .map(|f| vec![(repo.to_string(), backup::body(&f, collected_at))])
+                    .map_err(|e| e.to_string()),
+            },
+            ImportFrom::Borg => borg::parse(name, text, None)
+                .map(|f| vec![(asset.map(str::to_string).unwrap_or_else(|| f.repository.clone()), backup::body(&f, collected_at))])
+                .map_err(|e| e.to_string()),
+            ImportFrom::Pgbackrest => pgbackrest::parse(name, text)
+                .map(|list| {
+                    list.into_iter()
+                        .map(|(stanza, r)| {
+                            let subject = pgbackrest::subject(&stanza);
+                            let body = match r {
+                                Ok(f) => backup::body(&f, collected_at),
+                                Err(msg) => backup::error_body(&subject, "pgbackrest", &format!("{name}: {msg}")),
+                            };
+                            (subject, body)
+                        })
+                        .collect()
+                })
+                .map_err(|e| e.to_string()),
+            _ => aws_backup::parse(name, text)
+                .map(|list| list.iter().map(|f| (f.repository.clone(), backup::body(f, collected_at))).collect())
+                .map_err(|e| e.to_string()),
+        };
+        match parsed {
+            Ok(list) if list.is_empty() => errors.push(format!(
+                "{name}: no repositories, stanzas or recovery points found"
+            )),
+            Ok(list) => {
+                let tool_name = match tool {
+                    ImportFrom::Restic => "restic",
+                    ImportFrom::Borg => "borg",
+                    ImportFrom::Pgbackrest => "pgbackrest",
+                    _ => "aws-backup",
+                };
+                for (subject, body) in list {
+                    docs.push((
+                        name.clone(),
+                        assay::evidence::Document {
+                            schema: assay::evidence::SCHEMA.to_string(),
+                            kind: "backup.snapshots".into(),
+                            subject,
+                            collected_at,
+                            collector: assay::evidence::Collector {
+                                name: tool_name.into(),
+                                version: "unknown".into(),
+                            },
+                            source: format!("import:{tool_name}"),
+                            body,
+                            sha256: None,
+                        },
+                    ));
+                }
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    let summary = EvidenceDir::add(into, docs, errors, &kinds).map_err(|e| Fatal(e.to_string()))?;
+    print_import(&summary, into);
+    Ok(EXIT_PASS)
+}
+
+/// One line for the summary table: snapshots, newest, encryption, restore test, or the error.
+fn backup_summary(body: &serde_json::Value) -> String {
+    if let Some(e) = body["error"].as_str() {
+        return format!("error: {e}");
+    }
+    let mut s = format!(
+        "{} snapshot(s), {} source(s), newest {}, encrypted: {}",
+        body["count"],
+        body["sources"].as_array().map_or(0, Vec::len),
+        body["span"]["newest"].as_str().unwrap_or("-"),
+        match body["encrypted"].as_bool() {
+            Some(true) => "yes",
+            Some(false) => "no",
+            None => "?",
+        }
+    );
+    if let Some(t) = body["restore_tests"].as_array().and_then(|t| t.last()) {
+        match t["success"].as_bool() {
+            Some(true) => s.push_str(&format!(
+                ", restore test ok ({} files, {} bytes)",
+                t["files"], t["bytes"]
+            )),
+            _ => s.push_str(&format!(
+                ", restore test FAILED: {}",
+                t["error"].as_str().unwrap_or("?")
+            )),
+        }
+    }
     if let Some(i) = body["incomplete"].as_str() {
         s.push_str(&format!(" (incomplete: {i})"));
     }

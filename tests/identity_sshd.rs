@@ -165,7 +165,7 @@ fn assert_verdicts(
 fn assert_deploy_allows_passwords(b: &Value) {
     assert_eq!(b["password_authentication"], true);
     assert_eq!(
-        methods(&b),
+        methods(b),
         [
             "publickey,keyboard-interactive:pam",
             "publickey",

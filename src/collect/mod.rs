@@ -4,6 +4,8 @@
 //! never decides pass or fail — that is the policies' job — it records facts, and it
 //! records a failure to measure as `body.error`, never as a good-looking absence.
 
+pub mod backup;
+pub mod db;
 pub mod identity;
 pub mod inventory;
 pub mod net;
