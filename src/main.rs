@@ -1040,6 +1040,9 @@ enum ImportFrom {
     /// (identity.users; --admins names the administrators).
     #[value(name = "aws-credential-report")]
     AwsCredentialReport,
+    /// `terraform show -json` or a `terraform.tfstate` file (cloud.resources: where every
+    /// managed resource lives).
+    Terraform,
 }
 
 /// `evidence import --from TOOL`: converts each file into `tls.endpoint` documents and adds
@@ -1446,6 +1449,7 @@ fn cmd_import_net(
             ImportFrom::AzureNsg => azure::parse(&text),
             ImportFrom::Kubernetes => kubernetes::parse(&text),
             ImportFrom::Nmap => nmap::parse(&text),
+            ImportFrom::Terraform => assay::collect::residency::terraform::parse(&text),
             ImportFrom::Testssl
             | ImportFrom::Sslyze
             | ImportFrom::SshdT
@@ -1461,7 +1465,7 @@ fn cmd_import_net(
             .unwrap_or_else(|_| chrono::Utc::now());
         match parsed {
             Ok(list) if list.is_empty() => errors.push(format!(
-                "{name}: no firewall rules, services or hosts found"
+                "{name}: nothing to import (no firewall rules, services, hosts or resources)"
             )),
             Ok(list) => {
                 for p in list {

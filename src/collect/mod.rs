@@ -7,4 +7,5 @@
 pub mod identity;
 pub mod inventory;
 pub mod net;
+pub mod residency;
 pub mod tls;
