@@ -1043,6 +1043,10 @@ enum ImportFrom {
     /// `terraform show -json` or a `terraform.tfstate` file (cloud.resources: where every
     /// managed resource lives).
     Terraform,
+    /// `aws ec2 describe-instances`, `ec2 describe-volumes`, `rds describe-db-instances` or
+    /// `s3api list-buckets` (cloud.resources: where each keeps its data).
+    #[value(name = "aws-resources")]
+    AwsResources,
 }
 
 /// `evidence import --from TOOL`: converts each file into `tls.endpoint` documents and adds
@@ -1450,6 +1454,7 @@ fn cmd_import_net(
             ImportFrom::Kubernetes => kubernetes::parse(&text),
             ImportFrom::Nmap => nmap::parse(&text),
             ImportFrom::Terraform => assay::collect::residency::terraform::parse(&text),
+            ImportFrom::AwsResources => assay::collect::residency::aws_cli::parse(&text),
             ImportFrom::Testssl
             | ImportFrom::Sslyze
             | ImportFrom::SshdT
@@ -1497,6 +1502,7 @@ fn cmd_import_net(
             Err(e) => errors.push(format!("{name}: {e}")),
         }
     }
+    let docs = assay::collect::residency::merge_accounts(docs);
     let summary = EvidenceDir::add(into, docs, errors, &kinds).map_err(|e| Fatal(e.to_string()))?;
     print_import(&summary, into);
     Ok(EXIT_PASS)

@@ -161,3 +161,42 @@ fn an_unknown_region_errors_and_bad_state_writes_nothing() {
     );
     assert!(!ev2.exists(), "nothing is written when one file is bad");
 }
+
+#[test]
+fn aws_cli_listings_are_placed_and_judged() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let ev = d.join("ev");
+    let ec2 = write_file(
+        d,
+        "ec2.json",
+        r#"{"Reservations": [{"OwnerId": "123456789012", "Instances": [
+            {"InstanceId": "i-de", "Placement": {"AvailabilityZone": "eu-central-1c"}},
+            {"InstanceId": "i-us", "Placement": {"AvailabilityZone": "us-east-1d"}}]}]}"#,
+    );
+    let rds = write_file(
+        d,
+        "rds.json",
+        r#"{"DBInstances": [{"DBInstanceArn": "arn:aws:rds:eu-central-1:123456789012:db:pg", "AvailabilityZone": "eu-central-1a", "StorageEncrypted": true}]}"#,
+    );
+    let o = run(&[
+        "evidence",
+        "import",
+        "--from",
+        "aws-resources",
+        path_str(&ec2),
+        path_str(&rds),
+        "--into",
+        path_str(&ev),
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let v = verdicts(path_str(&ev), d, "{ allowed_countries: [DE] }");
+    assert_eq!(v.get("i-de").map(String::as_str), Some("pass"), "{v:?}");
+    assert_eq!(v.get("i-us").map(String::as_str), Some("fail"), "{v:?}");
+    assert_eq!(
+        v.get("arn:aws:rds:eu-central-1:123456789012:db:pg")
+            .map(String::as_str),
+        Some("pass"),
+        "{v:?}"
+    );
+}

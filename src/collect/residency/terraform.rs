@@ -37,11 +37,22 @@ use crate::collect::net::import::{ImportError, Parsed};
 /// Deepest module nesting read (Terraform has no limit; real states stay far below).
 pub const MAX_MODULE_DEPTH: usize = 32;
 
-/// One resource before grouping.
-struct Found {
+/// One resource before grouping into documents.
+pub(crate) struct Found {
     provider: String,
     account: Option<String>,
     resource: Value,
+}
+
+impl Found {
+    /// A resource of `provider`, in `account` when the input names it.
+    pub(crate) fn new(provider: &str, account: Option<String>, resource: Value) -> Found {
+        Found {
+            provider: provider.to_string(),
+            account,
+            resource,
+        }
+    }
 }
 
 /// Parses `terraform show -json` output or a version 4 state file.
@@ -130,7 +141,7 @@ pub fn parse(text: &str) -> Result<Vec<Parsed>, ImportError> {
             "neither `values` (terraform show -json) nor `resources` (a .tfstate file)",
         ));
     }
-    Ok(group(found, version))
+    Ok(group_by_account(found, "terraform", version))
 }
 
 fn walk_module(
@@ -352,7 +363,13 @@ fn encrypted(kind: &str, attrs: &Map<String, Value>) -> Option<bool> {
     }
 }
 
-fn group(found: Vec<Found>, version: Option<String>) -> Vec<Parsed> {
+/// One document per provider and account; resources without an account join their
+/// provider's only account, or `unknown` when there are several or none.
+pub(crate) fn group_by_account(
+    found: Vec<Found>,
+    tool: &'static str,
+    version: Option<String>,
+) -> Vec<Parsed> {
     // The accounts seen per provider decide where account-less resources go.
     let mut accounts: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for f in &found {
@@ -380,7 +397,7 @@ fn group(found: Vec<Found>, version: Option<String>) -> Vec<Parsed> {
             kind: "cloud.resources",
             subject: format!("{provider}:{account}"),
             body: json!({"provider": provider, "account": account, "resources": resources}),
-            tool: "terraform",
+            tool,
             version: version.clone(),
             collected_at: None,
         })
