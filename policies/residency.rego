@@ -13,9 +13,17 @@ import data.assay.lib
 # account without data-storing resources is not_applicable.
 resources_in_allowed_countries contains f if {
 	allowed := country_set(input.params.allowed_countries)
+	juris := country_set(jurisdictions_param)
 	some d in lib.docs("cloud.resources")
-	some f in resource_findings(d, allowed)
+	some f in resource_findings(d, allowed, juris)
 }
+
+# jurisdictions_param: params.allowed_jurisdictions (e.g. ["EU"]); a resource whose
+# evidence places it in one of them passes even without a single country (a multi-region
+# such as GCP's `EU`). Absent means none: only countries count.
+default jurisdictions_param := []
+
+jurisdictions_param := input.params.allowed_jurisdictions
 
 # backups_in_allowed_countries: every backup repository's location.country is one of
 # params.allowed_countries.
@@ -53,19 +61,29 @@ resource_label(r) := sprintf("%s, %s", [r.type, r.region]) if {
 
 in_scope(r) if not r.stores_data == false
 
-resource_findings(d, allowed) := {lib.unknown(d.subject, "the evidence has no list of resources (resources is missing or not an array)")} if {
+resource_findings(d, allowed, juris) := {lib.unknown(d.subject, "the evidence has no list of resources (resources is missing or not an array)")} if {
 	not is_array(d.body.resources)
 } else := {lib.not_applicable(d.subject, msg)} if {
 	count([r | some r in resources(d); in_scope(r)]) == 0
 	msg := sprintf("%s has no resources that store data, so there is nothing whose location matters", [d.subject])
-} else := {resource_finding(d, r, i, allowed) | some i, r in resources(d); in_scope(r)}
+} else := {resource_finding(d, r, i, allowed, juris) | some i, r in resources(d); in_scope(r)}
 
-resource_finding(d, r, i, allowed) := lib.unknown(resource_id(d, r, i), msg) if {
-	not is_string(r.country)
-	msg := sprintf("the country of %s (%s) is unknown (country is missing)", [resource_id(d, r, i), resource_label(r)])
-} else := lib.pass(resource_id(d, r, i), msg) if {
+# resource_jurisdictions: the upper-cased jurisdictions the evidence names for r.
+resource_jurisdictions(r) := {upper(j) | some j in r.jurisdictions; is_string(j)} if {
+	is_array(r.jurisdictions)
+} else := set()
+
+resource_finding(d, r, i, allowed, juris) := lib.pass(resource_id(d, r, i), msg) if {
+	is_string(r.country)
 	upper(r.country) in allowed
 	msg := sprintf("%s (%s) keeps its data in %s, an allowed country", [resource_id(d, r, i), resource_label(r), upper(r.country)])
+} else := lib.pass(resource_id(d, r, i), msg) if {
+	inside := resource_jurisdictions(r) & juris
+	count(inside) > 0
+	msg := sprintf("%s (%s) keeps its data in the %s jurisdiction, which is allowed", [resource_id(d, r, i), resource_label(r), concat("/", sort(inside))])
+} else := lib.unknown(resource_id(d, r, i), msg) if {
+	not is_string(r.country)
+	msg := sprintf("the country of %s (%s) is unknown (country is missing)", [resource_id(d, r, i), resource_label(r)])
 } else := lib.unknown(resource_id(d, r, i), msg) if {
 	not r.stores_data == true
 	msg := sprintf("%s (%s) is in %s, outside %s, and the evidence does not say whether it stores data (stores_data is missing)", [resource_id(d, r, i), resource_label(r), upper(r.country), allowed_text(allowed)])

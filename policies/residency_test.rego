@@ -162,3 +162,21 @@ test_malformed_bodies_do_not_abort if {
 	statuses(residency.resources_in_allowed_countries) == ["error"] with input as i
 	statuses(residency.backups_in_allowed_countries) == ["error"] with input as i
 }
+
+# --- allowed_jurisdictions ----------------------------------------------------
+
+juris_inp(docs, countries, juris) := {"control": {"id": "residency.x"}, "params": {"allowed_countries": countries, "allowed_jurisdictions": juris}, "now": "2026-11-25T06:00:00Z", "evidence": docs}
+
+test_a_multi_region_passes_by_jurisdiction_only_when_allowed if {
+	eu := {"id": "gcs-eu", "type": "google_storage_bucket", "region": "eu", "country": null, "jurisdictions": ["EU", "EEA"], "stores_data": true}
+	fs := residency.resources_in_allowed_countries with input as juris_inp([account("gcp:p", [eu])], [], ["eu"])
+	fs == {{"subject": "gcs-eu", "status": "pass", "message": "gcs-eu (google_storage_bucket, eu) keeps its data in the EU jurisdiction, which is allowed"}}
+	gs := residency.resources_in_allowed_countries with input as juris_inp([account("gcp:p", [eu])], ["DE"], [])
+	statuses(gs) == ["error"]
+}
+
+test_a_country_outside_the_jurisdiction_fails if {
+	ch := {"id": "db-zrh", "type": "aws_db_instance", "region": "eu-central-2", "country": "CH", "jurisdictions": [], "stores_data": true}
+	fs := residency.resources_in_allowed_countries with input as juris_inp([account("aws:1", [ch, res("b", "DE", true)])], ["DE"], ["EU"])
+	statuses(fs) == ["fail", "pass"]
+}

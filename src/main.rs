@@ -388,8 +388,8 @@ enum EvidenceCmd {
         /// Convert another tool's output: testssl, sslyze (tls.endpoint); nftables,
         /// iptables, aws-sg, gcp-firewall, azure-nsg, kubernetes (net.firewall); nmap
         /// (net.ports); sshd-t (host.sshd); aws-credential-report (identity.users);
-        /// restic, borg, pgbackrest, aws-backup (backup.snapshots).
-        /// Default: the files are assay evidence documents.
+        /// restic, borg, pgbackrest, aws-backup (backup.snapshots); terraform,
+        /// aws-resources (cloud.resources). Default: the files are assay evidence documents.
         #[arg(long, value_name = "TOOL")]
         from: Option<ImportFrom>,
         /// The asset a host firewall protects (for --from nftables and iptables); the
@@ -1131,6 +1131,13 @@ enum ImportFrom {
     /// `aws backup list-recovery-points-by-backup-vault` (backup.snapshots, one per vault).
     #[value(name = "aws-backup")]
     AwsBackup,
+    /// `terraform show -json` or a `terraform.tfstate` file (cloud.resources: where every
+    /// managed resource lives).
+    Terraform,
+    /// `aws ec2 describe-instances`, `ec2 describe-volumes`, `rds describe-db-instances` or
+    /// `s3api list-buckets` (cloud.resources: where each keeps its data).
+    #[value(name = "aws-resources")]
+    AwsResources,
 }
 
 /// `evidence import --from TOOL`: converts each file into `tls.endpoint` documents and adds
@@ -1537,6 +1544,8 @@ fn cmd_import_net(
             ImportFrom::AzureNsg => azure::parse(&text),
             ImportFrom::Kubernetes => kubernetes::parse(&text),
             ImportFrom::Nmap => nmap::parse(&text),
+            ImportFrom::Terraform => assay::collect::residency::terraform::parse(&text),
+            ImportFrom::AwsResources => assay::collect::residency::aws_cli::parse(&text),
             ImportFrom::Testssl
             | ImportFrom::Sslyze
             | ImportFrom::SshdT
@@ -1546,7 +1555,7 @@ fn cmd_import_net(
             | ImportFrom::Pgbackrest
             | ImportFrom::AwsBackup => Err(ImportError::new(
                 "--from",
-                "testssl, sslyze, sshd-t and aws-credential-report have their own importers",
+                "testssl, sslyze, sshd-t, aws-credential-report and the backup tools have their own importers",
             )),
         };
         // Outputs without a time of their own are dated by the file's modification time.
@@ -1556,7 +1565,7 @@ fn cmd_import_net(
             .unwrap_or_else(|_| chrono::Utc::now());
         match parsed {
             Ok(list) if list.is_empty() => errors.push(format!(
-                "{name}: no firewall rules, services or hosts found"
+                "{name}: nothing to import (no firewall rules, services, hosts or resources)"
             )),
             Ok(list) => {
                 for p in list {
@@ -1588,6 +1597,7 @@ fn cmd_import_net(
             Err(e) => errors.push(format!("{name}: {e}")),
         }
     }
+    let docs = assay::collect::residency::merge_accounts(docs);
     let summary = EvidenceDir::add(into, docs, errors, &kinds).map_err(|e| Fatal(e.to_string()))?;
     print_import(&summary, into);
     Ok(EXIT_PASS)

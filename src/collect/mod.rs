@@ -9,4 +9,5 @@ pub mod db;
 pub mod identity;
 pub mod inventory;
 pub mod net;
+pub mod residency;
 pub mod tls;
