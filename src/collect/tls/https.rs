@@ -32,8 +32,11 @@ pub struct HttpsFacts {
     pub hsts: Option<Option<Hsts>>,
 }
 
+/// A verifier that accepts any certificate but still checks the handshake signatures:
+/// the TLS probe judges certificates itself (`cert.rs`), and the database collectors use
+/// it where the client would not check either (libpq `sslmode=require`).
 #[derive(Debug)]
-struct AcceptAnyCertificate(Arc<rustls::crypto::CryptoProvider>);
+pub(crate) struct AcceptAnyCertificate(pub(crate) Arc<rustls::crypto::CryptoProvider>);
 
 impl ServerCertVerifier for AcceptAnyCertificate {
     fn verify_server_cert(
