@@ -537,6 +537,57 @@ pub fn host_port_of(url: &str) -> Option<String> {
     }
 }
 
+/// Asks every node at the same time — `probe` for each of `names`, each under `timeout`
+/// — and returns one answer per node, in the order given. A failure names the node, with
+/// every secret scrubbed; a probe that panicked is reported, never dropped.
+pub(crate) async fn probe_nodes<F, Fut, E>(
+    names: Vec<String>,
+    timeout: std::time::Duration,
+    secrets: &Secrets,
+    probe: F,
+) -> Vec<Named>
+where
+    F: Fn(usize) -> Fut,
+    Fut: std::future::Future<Output = Result<Node, E>> + Send + 'static,
+    E: std::fmt::Display,
+{
+    let mut set = tokio::task::JoinSet::new();
+    for (i, name) in names.iter().enumerate() {
+        let (secrets, name, asked) = (secrets.clone(), name.clone(), probe(i));
+        set.spawn(async move {
+            let report = match tokio::time::timeout(timeout, asked).await {
+                Ok(Ok(node)) => NodeReport::Reached(node),
+                Ok(Err(e)) => NodeReport::Unreachable(secrets.scrub(&format!("{name}: {e}"))),
+                Err(_) => NodeReport::Unreachable(format!(
+                    "{name}: no answer within {} s",
+                    timeout.as_secs_f64()
+                )),
+            };
+            (i, report)
+        });
+    }
+    let mut reports: Vec<Option<NodeReport>> = vec![None; names.len()];
+    while let Some(done) = set.join_next().await {
+        if let Ok((i, r)) = done {
+            if let Some(slot) = reports.get_mut(i) {
+                *slot = Some(r);
+            }
+        }
+    }
+    names
+        .into_iter()
+        .zip(reports)
+        .map(|(name, r)| Named {
+            report: r.unwrap_or_else(|| {
+                NodeReport::Unreachable(format!(
+                    "{name}: the probe crashed; this is a bug in assay"
+                ))
+            }),
+            name,
+        })
+        .collect()
+}
+
 /// Encrypt without checking the certificate (PostgreSQL `sslmode=require` / `prefer`, as
 /// libpq does; Redis `rediss://…#insecure`, as redis-cli `--insecure`).
 pub(crate) use crate::collect::tls::https::AcceptAnyCertificate;

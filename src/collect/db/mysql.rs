@@ -20,7 +20,7 @@ use mysql_async::prelude::Queryable;
 use mysql_async::{Conn, Opts, OptsBuilder, Row, Value as MyValue};
 use serde_json::json;
 
-use super::{percent_decode, Named, Node, NodeReport, Secrets};
+use super::{percent_decode, Named, Node, Secrets};
 
 /// One node to ask.
 #[derive(Clone)]
@@ -85,43 +85,12 @@ pub fn target(url: &str, secrets: &mut Secrets) -> Result<Target, String> {
 
 /// Asks every node at the same time; one answer per node, in the order given.
 pub async fn probe_all(targets: &[Target], timeout: Duration, secrets: &Secrets) -> Vec<Named> {
-    let mut set = tokio::task::JoinSet::new();
-    for (i, t) in targets.iter().cloned().enumerate() {
-        let secrets = secrets.clone();
-        set.spawn(async move {
-            let report = match tokio::time::timeout(timeout, probe(&t)).await {
-                Ok(Ok(node)) => NodeReport::Reached(node),
-                Ok(Err(e)) => NodeReport::Unreachable(secrets.scrub(&format!("{}: {e}", t.name))),
-                Err(_) => NodeReport::Unreachable(format!(
-                    "{}: no answer within {} s",
-                    t.name,
-                    timeout.as_secs_f64()
-                )),
-            };
-            (i, report)
-        });
-    }
-    let mut reports: Vec<Option<NodeReport>> = vec![None; targets.len()];
-    while let Some(done) = set.join_next().await {
-        if let Ok((i, r)) = done {
-            if let Some(slot) = reports.get_mut(i) {
-                *slot = Some(r);
-            }
-        }
-    }
-    targets
-        .iter()
-        .zip(reports)
-        .map(|(t, r)| Named {
-            name: t.name.clone(),
-            report: r.unwrap_or_else(|| {
-                NodeReport::Unreachable(format!(
-                    "{}: the probe crashed; this is a bug in assay",
-                    t.name
-                ))
-            }),
-        })
-        .collect()
+    let names = targets.iter().map(|t| t.name.clone()).collect();
+    super::probe_nodes(names, timeout, secrets, |i| {
+        let t = targets[i].clone();
+        async move { probe(&t).await }
+    })
+    .await
 }
 
 /// A column by any of its names (MySQL 8 renamed Master → Source, Slave → Replica), as text.

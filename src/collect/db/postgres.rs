@@ -33,7 +33,7 @@ use serde_json::{json, Map, Value};
 use tokio_postgres::config::{Host, SslMode};
 use tokio_postgres::{Client, Config, NoTls};
 
-use super::{percent_decode, AcceptAnyCertificate, Named, Node, NodeReport, Replica, Secrets};
+use super::{percent_decode, AcceptAnyCertificate, Named, Node, Replica, Secrets};
 
 /// One node to ask: its display name and how to connect (never printed).
 #[derive(Clone)]
@@ -168,43 +168,12 @@ fn url_password(url: &str) -> Option<String> {
 
 /// Asks every node at the same time; one answer per node, in the order given.
 pub async fn probe_all(targets: &[Target], timeout: Duration, secrets: &Secrets) -> Vec<Named> {
-    let mut set = tokio::task::JoinSet::new();
-    for (i, t) in targets.iter().cloned().enumerate() {
-        let secrets = secrets.clone();
-        set.spawn(async move {
-            let report = match tokio::time::timeout(timeout, probe(&t)).await {
-                Ok(Ok(node)) => NodeReport::Reached(node),
-                Ok(Err(e)) => NodeReport::Unreachable(secrets.scrub(&format!("{}: {e}", t.name))),
-                Err(_) => NodeReport::Unreachable(format!(
-                    "{}: no answer within {} s",
-                    t.name,
-                    timeout.as_secs_f64()
-                )),
-            };
-            (i, report)
-        });
-    }
-    let mut reports: Vec<Option<NodeReport>> = vec![None; targets.len()];
-    while let Some(done) = set.join_next().await {
-        if let Ok((i, r)) = done {
-            if let Some(slot) = reports.get_mut(i) {
-                *slot = Some(r);
-            }
-        }
-    }
-    targets
-        .iter()
-        .zip(reports)
-        .map(|(t, r)| Named {
-            name: t.name.clone(),
-            report: r.unwrap_or_else(|| {
-                NodeReport::Unreachable(format!(
-                    "{}: the probe crashed; this is a bug in assay",
-                    t.name
-                ))
-            }),
-        })
-        .collect()
+    let names = targets.iter().map(|t| t.name.clone()).collect();
+    super::probe_nodes(names, timeout, secrets, |i| {
+        let t = targets[i].clone();
+        async move { probe(&t).await }
+    })
+    .await
 }
 
 /// Why a node could not be asked, in words (tokio-postgres' `Display` of a server error

@@ -130,47 +130,17 @@ pub fn target(url: &str, secrets: &mut Secrets) -> Result<Target, String> {
 
 /// Asks every node at the same time; one answer per node, in the order given.
 pub async fn probe_all(targets: &[Target], timeout: Duration, secrets: &Secrets) -> Vec<Named> {
-    let mut set = tokio::task::JoinSet::new();
-    for (i, t) in targets.iter().cloned().enumerate() {
-        let secrets = secrets.clone();
-        set.spawn(async move {
-            let report = match tokio::time::timeout(timeout, info(&t)).await {
-                Ok(Ok(text)) => {
-                    let mut n = node(&parse_info(&text));
-                    n.facts.insert("tls".into(), json!(t.tls.is_some()));
-                    NodeReport::Reached(n)
-                }
-                Ok(Err(e)) => NodeReport::Unreachable(secrets.scrub(&format!("{}: {e}", t.name))),
-                Err(_) => NodeReport::Unreachable(format!(
-                    "{}: no answer within {} s",
-                    t.name,
-                    timeout.as_secs_f64()
-                )),
-            };
-            (i, report)
-        });
-    }
-    let mut reports: Vec<Option<NodeReport>> = vec![None; targets.len()];
-    while let Some(done) = set.join_next().await {
-        if let Ok((i, r)) = done {
-            if let Some(slot) = reports.get_mut(i) {
-                *slot = Some(r);
-            }
+    let names = targets.iter().map(|t| t.name.clone()).collect();
+    super::probe_nodes(names, timeout, secrets, |i| {
+        let t = targets[i].clone();
+        async move {
+            let text = info(&t).await?;
+            let mut n = node(&parse_info(&text));
+            n.facts.insert("tls".into(), json!(t.tls.is_some()));
+            Ok::<_, String>(n)
         }
-    }
-    targets
-        .iter()
-        .zip(reports)
-        .map(|(t, r)| Named {
-            name: t.name.clone(),
-            report: r.unwrap_or_else(|| {
-                NodeReport::Unreachable(format!(
-                    "{}: the probe crashed; this is a bug in assay",
-                    t.name
-                ))
-            }),
-        })
-        .collect()
+    })
+    .await
 }
 
 /// A RESP array of bulk strings.
