@@ -9,7 +9,7 @@
 //! them fails the test with a message saying so: a skipped firewall test would be a
 //! silent pass.
 
-#[allow(dead_code)] // this test uses run/path_str only
+#[allow(dead_code)] // this test uses run, path_str and check only
 mod common;
 #[path = "common/netns.rs"]
 mod netns;
@@ -155,39 +155,12 @@ fn scan_behind_an_nftables_firewall_matches_nmap_and_the_controls_tell_the_hosts
     }
 
     // The controls: host 0 keeps the promise, host 1 exposes SSH.
-    let o = run(&[
-        "check",
-        "--evidence",
-        path_str(&ev),
-        "--format",
-        "json",
-        "--allow-not-assessed",
-    ]);
-    let r: serde_json::Value = serde_json::from_str(&o.stdout).expect(&o.stderr);
-    let verdicts = |control: &str| -> BTreeMap<String, String> {
-        let c = r["controls"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|c| c["id"] == control)
-            .unwrap_or_else(|| panic!("{control} not in the results"));
-        c["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|f| {
-                (
-                    f["subject"].as_str().unwrap().to_string(),
-                    f["status"].as_str().unwrap().to_string(),
-                )
-            })
-            .collect()
-    };
+    let r = common::check::results(&ev, None, None);
     for control in [
         "net.only-allowed-ports-public",
         "net.no-public-admin-database-port",
     ] {
-        let v = verdicts(control);
+        let v = common::check::statuses_by_subject(&r, control);
         for (subject, verdict) in [(&a0, "pass"), (&b0, "pass"), (&a1, "fail"), (&b1, "fail")] {
             let got = v.get(subject).map(String::as_str);
             assert_eq!(got, Some(verdict), "{control} {subject}: {v:?}");

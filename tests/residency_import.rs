@@ -2,45 +2,24 @@
 //! becomes `cloud.resources` evidence with a country per resource, and the residency
 //! control judges it by country, by jurisdiction, and never passes an unknown location.
 
-#[allow(dead_code)] // uses only run, path_str and write_file
+#[allow(dead_code)] // uses only import, path_str, write_file and check
 mod common;
 
 use std::collections::BTreeMap;
 
-use common::{path_str, run, write_file};
+use common::{path_str, write_file};
 
 /// Control status per subject for `residency.resources-in-allowed-countries` under
 /// `params` (YAML flow mapping).
 fn verdicts(ev: &str, dir: &std::path::Path, params: &str) -> BTreeMap<String, String> {
+    const ID: &str = "residency.resources-in-allowed-countries";
     let p = write_file(
         dir,
         "profile.yaml",
-        &format!(
-            "name: t\nselect:\n  ids: [residency.resources-in-allowed-countries]\nparams:\n  residency.resources-in-allowed-countries: {params}\n"
-        ),
+        &format!("name: t\nselect:\n  ids: [{ID}]\nparams:\n  {ID}: {params}\n"),
     );
-    let o = run(&[
-        "check",
-        "--evidence",
-        ev,
-        "--profile",
-        path_str(&p),
-        "--format",
-        "json",
-    ]);
-    assert!(o.code == 0 || o.code == 1, "{}", o.stderr);
-    let r: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
-    r["controls"][0]["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                f["subject"].as_str().unwrap().to_string(),
-                f["status"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
+    let r = common::check::results(std::path::Path::new(ev), Some(&p), None);
+    common::check::statuses_by_subject(&r, ID)
 }
 
 #[test]
@@ -51,15 +30,7 @@ fn terraform_state_is_placed_and_judged_by_country_and_jurisdiction() {
         std::fs::read_to_string(common::root().join("tests/fixtures/residency/show.json")).unwrap();
     let show = write_file(d, "show.json", &text);
     let ev = d.join("ev");
-    let o = run(&[
-        "evidence",
-        "import",
-        "--from",
-        "terraform",
-        path_str(&show),
-        "--into",
-        path_str(&ev),
-    ]);
+    let o = common::import("terraform", &[path_str(&show), "--into", path_str(&ev)]);
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert!(
         o.stdout.contains("2 added"),
@@ -118,15 +89,7 @@ fn an_unknown_region_errors_and_bad_state_writes_nothing() {
            "provider_name": "registry.terraform.io/hashicorp/aws",
            "values": {"arn": "arn:aws:s3:::x", "region": "eu-atlantis-1"}}]}}}"#,
     );
-    let o = run(&[
-        "evidence",
-        "import",
-        "--from",
-        "terraform",
-        path_str(&show),
-        "--into",
-        path_str(&ev),
-    ]);
+    let o = common::import("terraform", &[path_str(&show), "--into", path_str(&ev)]);
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert_eq!(
         verdicts(
@@ -143,16 +106,10 @@ fn an_unknown_region_errors_and_bad_state_writes_nothing() {
         r#"{"version": 4, "resources": [{"mode": "managed", "type": 7}]}"#,
     );
     let ev2 = d.join("ev2");
-    let o = run(&[
-        "evidence",
-        "import",
-        "--from",
+    let o = common::import(
         "terraform",
-        path_str(&show),
-        path_str(&bad),
-        "--into",
-        path_str(&ev2),
-    ]);
+        &[path_str(&show), path_str(&bad), "--into", path_str(&ev2)],
+    );
     assert_eq!(o.code, 2, "{}", o.stdout);
     assert!(
         o.stderr.contains("bad.json") && o.stderr.contains("resources[0].type"),
@@ -179,16 +136,10 @@ fn aws_cli_listings_are_placed_and_judged() {
         "rds.json",
         r#"{"DBInstances": [{"DBInstanceArn": "arn:aws:rds:eu-central-1:123456789012:db:pg", "AvailabilityZone": "eu-central-1a", "StorageEncrypted": true}]}"#,
     );
-    let o = run(&[
-        "evidence",
-        "import",
-        "--from",
+    let o = common::import(
         "aws-resources",
-        path_str(&ec2),
-        path_str(&rds),
-        "--into",
-        path_str(&ev),
-    ]);
+        &[path_str(&ec2), path_str(&rds), "--into", path_str(&ev)],
+    );
     assert_eq!(o.code, 0, "{}", o.stderr);
     let v = verdicts(path_str(&ev), d, "{ allowed_countries: [DE] }");
     assert_eq!(v.get("i-de").map(String::as_str), Some("pass"), "{v:?}");

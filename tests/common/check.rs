@@ -101,3 +101,20 @@ pub fn findings_about<'a>(results: &'a Value, id: &str, subject: &str) -> Vec<&'
         .filter(|f| f["subject"] == subject)
         .collect()
 }
+
+/// Finding status per subject of control `id`.
+#[track_caller]
+pub fn statuses_by_subject(
+    results: &Value,
+    id: &str,
+) -> std::collections::BTreeMap<String, String> {
+    control_of(results, id)["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let text = |k: &str| f[k].as_str().unwrap_or_default().to_string();
+            (text("subject"), text("status"))
+        })
+        .collect()
+}
