@@ -1923,19 +1923,12 @@ fn collect_identity_sshd(a: &IdentityArgs) -> Result<Vec<assay::evidence::Docume
         pam: a.pam.clone(),
     };
     let c = sshd::collect(&opts).map_err(|e| Fatal(format!("collect identity sshd: {e}")))?;
-    Ok(vec![assay::evidence::Document {
-        schema: assay::evidence::SCHEMA.to_string(),
-        kind: "host.sshd".into(),
-        subject: c.host,
-        collected_at: chrono::Utc::now(),
-        collector: assay::evidence::Collector {
-            name: sshd::COLLECTOR.into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-        },
-        source: "probe".into(),
-        body: c.body,
-        sha256: None,
-    }])
+    Ok(vec![assay::evidence::Document::probed(
+        "host.sshd",
+        c.host,
+        sshd::COLLECTOR,
+        c.body,
+    )])
 }
 
 /// `collect identity aws`: the IAM credential report over the API.
@@ -2158,19 +2151,12 @@ fn cmd_collect_backups(a: &BackupsArgs) -> Result<u8, Fatal> {
                 tool.name().to_string(),
                 backup_summary(&c.body),
             ]);
-            docs.push(assay::evidence::Document {
-                schema: assay::evidence::SCHEMA.to_string(),
-                kind: "backup.snapshots".into(),
-                subject: c.subject,
-                collected_at: chrono::Utc::now(),
-                collector: assay::evidence::Collector {
-                    name: backup::COLLECTOR.into(),
-                    version: env!("CARGO_PKG_VERSION").into(),
-                },
-                source: "probe".into(),
-                body: c.body,
-                sha256: None,
-            });
+            docs.push(assay::evidence::Document::probed(
+                "backup.snapshots",
+                c.subject,
+                backup::COLLECTOR,
+                c.body,
+            ));
         }
     }
     add_collected(&a.into, docs, "assay-backup", b)

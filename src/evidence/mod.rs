@@ -49,6 +49,28 @@ pub struct Document {
 }
 
 impl Document {
+    /// A document measured just now by one of assay's own collectors (`source: probe`).
+    pub fn probed(
+        kind: &str,
+        subject: String,
+        collector: &str,
+        body: serde_json::Value,
+    ) -> Document {
+        Document {
+            schema: SCHEMA.to_string(),
+            kind: kind.to_string(),
+            subject,
+            collected_at: Utc::now(),
+            collector: Collector {
+                name: collector.to_string(),
+                version: crate::VERSION.to_string(),
+            },
+            source: "probe".to_string(),
+            body,
+            sha256: None,
+        }
+    }
+
     /// The hash this document's body has now.
     pub fn body_hash(&self) -> String {
         body_hash(&self.body)

@@ -18,10 +18,9 @@ pub mod redis;
 
 use std::collections::BTreeMap;
 
-use chrono::Utc;
 use serde_json::{json, Map, Value};
 
-use crate::evidence::{Collector, Document, SCHEMA};
+use crate::evidence::Document;
 
 /// The collector name written into evidence.
 pub const COLLECTOR: &str = "assay-replicas";
@@ -425,19 +424,7 @@ pub fn cluster_body(engine: Engine, cluster: &str, nodes: &[Named], opts: &Optio
 
 /// The `db.replication` evidence document of one cluster.
 pub fn document(cluster: &str, body: Value) -> Document {
-    Document {
-        schema: SCHEMA.to_string(),
-        kind: "db.replication".to_string(),
-        subject: cluster.to_string(),
-        collected_at: Utc::now(),
-        collector: Collector {
-            name: COLLECTOR.to_string(),
-            version: crate::VERSION.to_string(),
-        },
-        source: "probe".to_string(),
-        body,
-        sha256: None,
-    }
+    Document::probed("db.replication", cluster.to_string(), COLLECTOR, body)
 }
 
 /// Parses `--zone KEY=ZONE` values.

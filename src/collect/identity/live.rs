@@ -7,11 +7,10 @@
 //! rather than pass). Only problems the user must fix before anything is asked (no
 //! token, a bad base URL, no `--org`) are returned as [`ApiError`]s of kind `Config`.
 
-use chrono::Utc;
 use serde_json::{json, Value};
 
 use super::http::{token_from_env, Api, ApiError, DeniedHint, Kind, Options};
-use crate::evidence::{Collector, Document, SCHEMA};
+use crate::evidence::Document;
 
 /// The collector name written into evidence.
 pub const COLLECTOR: &str = "assay-identity";
@@ -158,19 +157,7 @@ pub fn subject(provider: Provider, org: &str) -> String {
 
 /// An evidence document of `kind` about `provider:org`.
 pub fn document(provider: Provider, org: &str, kind: &str, body: Value) -> Document {
-    Document {
-        schema: SCHEMA.to_string(),
-        kind: kind.to_string(),
-        subject: subject(provider, org),
-        collected_at: Utc::now(),
-        collector: Collector {
-            name: COLLECTOR.to_string(),
-            version: crate::VERSION.to_string(),
-        },
-        source: "probe".to_string(),
-        body,
-        sha256: None,
-    }
+    Document::probed(kind, subject(provider, org), COLLECTOR, body)
 }
 
 /// One account, as `identity.users` records it.

@@ -2,12 +2,11 @@
 
 use std::net::IpAddr;
 
-use chrono::Utc;
 use serde_json::json;
 
 use super::scan::PortResult;
 use super::targets::ScanTarget;
-use crate::evidence::{Collector, Document, SCHEMA};
+use crate::evidence::Document;
 
 /// Where a scan ran from. Exposure controls judge only `internet` scans: an internal scan
 /// says nothing about what the internet can reach.
@@ -43,16 +42,7 @@ pub fn documents(
                 .iter()
                 .map(|p| json!({"port": p.port, "protocol": "tcp", "state": p.state.as_str(), "service": p.service}))
                 .collect();
-            Document {
-                schema: SCHEMA.to_string(),
-                kind: "net.ports".to_string(),
-                subject: ip.to_string(),
-                collected_at: Utc::now(),
-                collector: Collector { name: "assay-ports".to_string(), version: crate::VERSION.to_string() },
-                source: "probe".to_string(),
-                body: json!({"target": target, "address": ip.to_string(), "vantage": vantage.as_str(), "ports": ports}),
-                sha256: None,
-            }
+            Document::probed("net.ports", ip.to_string(), "assay-ports", json!({"target": target, "address": ip.to_string(), "vantage": vantage.as_str(), "ports": ports}))
         })
         .collect()
 }

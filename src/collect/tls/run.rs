@@ -4,11 +4,10 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use chrono::Utc;
 use tokio::sync::Semaphore;
 
 use super::endpoint::{measure, Options};
-use crate::evidence::{Collector, Document, SCHEMA};
+use crate::evidence::Document;
 
 /// The collector name written into evidence.
 pub const COLLECTOR: &str = "assay-tls";
@@ -138,19 +137,7 @@ fn failed(ep: &Endpoint, error: String) -> Document {
 }
 
 fn document(ep: &Endpoint, body: serde_json::Value) -> Document {
-    Document {
-        schema: SCHEMA.to_string(),
-        kind: "tls.endpoint".to_string(),
-        subject: ep.subject(),
-        collected_at: Utc::now(),
-        collector: Collector {
-            name: COLLECTOR.to_string(),
-            version: crate::VERSION.to_string(),
-        },
-        source: "probe".to_string(),
-        body,
-        sha256: None,
-    }
+    Document::probed("tls.endpoint", ep.subject(), COLLECTOR, body)
 }
 
 #[cfg(test)]
