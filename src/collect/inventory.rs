@@ -59,6 +59,26 @@ pub fn port_spec(file: &Path, path: &[&str]) -> Result<Option<String>, String> {
     Ok(Some(ports.join(",")))
 }
 
+/// The list at `path` (e.g. `["databases", "clusters"]`) of an inventory file, for
+/// collectors whose entries are mappings. Missing, or not a list, is an error naming the
+/// file and the field; `what` says what the list holds ("repositories").
+pub fn section(
+    file: &Path,
+    path: &[&str],
+    what: &str,
+) -> Result<Vec<serde_yaml_ng::Value>, String> {
+    let shown = file.display();
+    let doc = read(file)?;
+    let field = path.join(".");
+    let node = path
+        .iter()
+        .try_fold(&doc, |n, key| n.get(*key))
+        .ok_or_else(|| format!("{shown}: {field}: missing (expected a list of {what})"))?;
+    node.as_sequence()
+        .cloned()
+        .ok_or_else(|| format!("{shown}: {field}: expected a list of {what}"))
+}
+
 fn read(file: &Path) -> Result<serde_yaml_ng::Value, String> {
     let shown = file.display();
     let text = std::fs::read_to_string(file).map_err(|e| format!("{shown}: {e}"))?;

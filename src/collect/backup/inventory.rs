@@ -26,14 +26,7 @@ pub struct Entry {
 /// the field.
 pub fn entries(file: &Path) -> Result<Vec<Entry>, String> {
     let shown = file.display();
-    let text = std::fs::read_to_string(file).map_err(|e| format!("{shown}: {e}"))?;
-    let doc: serde_yaml_ng::Value =
-        serde_yaml_ng::from_str(&text).map_err(|e| format!("{shown}: {e}"))?;
-    let list = doc
-        .get("backups")
-        .ok_or_else(|| format!("{shown}: backups: missing (expected a list of repositories)"))?
-        .as_sequence()
-        .ok_or_else(|| format!("{shown}: backups: expected a list of repositories"))?;
+    let list = crate::collect::inventory::section(file, &["backups"], "repositories")?;
     let mut out = Vec::new();
     for (i, e) in list.iter().enumerate() {
         let field = format!("backups[{i}]");

@@ -460,17 +460,7 @@ pub struct InventoryCluster {
 /// without either is returned with no URLs: the caller records that it could not be asked.
 pub fn inventory_clusters(file: &std::path::Path) -> Result<Vec<InventoryCluster>, String> {
     let shown = file.display();
-    let text = std::fs::read_to_string(file).map_err(|e| format!("{shown}: {e}"))?;
-    let doc: serde_yaml_ng::Value =
-        serde_yaml_ng::from_str(&text).map_err(|e| format!("{shown}: {e}"))?;
-    let list = doc
-        .get("databases")
-        .and_then(|d| d.get("clusters"))
-        .ok_or_else(|| {
-            format!("{shown}: databases.clusters: missing (expected a list of clusters)")
-        })?
-        .as_sequence()
-        .ok_or_else(|| format!("{shown}: databases.clusters: expected a list of clusters"))?;
+    let list = crate::collect::inventory::section(file, &["databases", "clusters"], "clusters")?;
     let mut out = Vec::new();
     for (i, c) in list.iter().enumerate() {
         let field = format!("databases.clusters[{i}]");

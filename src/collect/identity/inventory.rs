@@ -51,14 +51,7 @@ pub struct Entry {
 /// type is an error naming the file and the field.
 pub fn entries(file: &Path) -> Result<Vec<Entry>, String> {
     let shown = file.display();
-    let text = std::fs::read_to_string(file).map_err(|e| format!("{shown}: {e}"))?;
-    let doc: serde_yaml_ng::Value =
-        serde_yaml_ng::from_str(&text).map_err(|e| format!("{shown}: {e}"))?;
-    let list = doc
-        .get("identity")
-        .ok_or_else(|| format!("{shown}: identity: missing (expected a list of providers)"))?
-        .as_sequence()
-        .ok_or_else(|| format!("{shown}: identity: expected a list of providers"))?;
+    let list = crate::collect::inventory::section(file, &["identity"], "providers")?;
     let mut out = Vec::new();
     for (i, item) in list.iter().enumerate() {
         let field = format!("identity[{i}]");
