@@ -137,4 +137,8 @@ fn main() {
         peak_rss_mib(),
         (import + check).as_secs_f64(),
     );
+    // For profiling the check by hand: keep the inputs when asked.
+    if std::env::var_os("ASSAY_BENCH_KEEP").is_some() {
+        println!("inputs kept in {}", dir.keep().display());
+    }
 }

@@ -180,3 +180,13 @@ test_a_country_outside_the_jurisdiction_fails if {
 	fs := residency.resources_in_allowed_countries with input as juris_inp([account("aws:1", [ch, res("b", "DE", true)])], ["DE"], ["EU"])
 	statuses(fs) == ["fail", "pass"]
 }
+
+# Ids, types and regions come from evidence: a `%` in them is text, never a format verb.
+test_resources_message_keeps_percent_signs if {
+	r := object.union(res("bucket-%s", "US", true), {"type": "odd%dtype", "region": "us-%v-1"})
+	fs := residency.resources_in_allowed_countries with input as inp([account("aws:1", [r])])
+	some f in fs
+	f.status == "fail"
+	f.subject == "bucket-%s"
+	startswith(f.message, "bucket-%s (odd%dtype, us-%v-1) stores data in US, but only DE is allowed")
+}
