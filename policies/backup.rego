@@ -220,3 +220,31 @@ retention_finding(d, min_days, order) := lib.pass(d.subject, msg) if {
 } else := lib.fail(d.subject, msg) if {
 	msg := sprintf("%s may not keep snapshots for %v days: the retention policy has %s and %s; keep at least %v days (restic forget --keep-within %vd; borg prune --keep-within %vd; pgbackrest repo1-retention-full-type=time repo1-retention-full=%v)", [d.subject, min_days, policy_note(d), history_note(d, order), min_days, min_days, min_days, min_days])
 }
+
+# point_in_time_recovery: every database backup can be replayed to a point in time:
+# `pitr` true and at least one snapshot to replay from. File-level tools have no such
+# notion.
+point_in_time_recovery contains f if {
+	some d in lib.docs("backup.snapshots")
+	f := pitr_backup_finding(d)
+}
+
+# file_level_tools keep copies of files, not a database's write-ahead log.
+file_level_tools := {"restic", "borg"}
+
+pitr_backup_finding(d) := lib.not_applicable(d.subject, msg) if {
+	tool_name(d) in file_level_tools
+	not d.body.pitr == true
+	msg := sprintf("%s keeps file-level snapshots (%s); point-in-time recovery is judged on the database's own backups", [d.subject, tool_name(d)])
+} else := lib.unknown(d.subject, msg) if {
+	not is_boolean(d.body.pitr)
+	msg := sprintf("the evidence does not say whether backup repository %s can recover to a point in time (pitr is missing)", [d.subject])
+} else := lib.fail(d.subject, msg) if {
+	d.body.pitr == false
+	msg := sprintf("backup repository %s (%s) keeps no write-ahead log or continuous backup, so it restores only to its snapshots; archive the WAL (pgbackrest archive-push) or enable continuous backup (AWS Backup EnableContinuousBackup)", [d.subject, tool_name(d)])
+} else := lib.fail(d.subject, msg) if {
+	count(snapshots(d)) == 0
+	msg := sprintf("backup repository %s archives the write-ahead log but holds no base backup to replay it from; run a full backup", [d.subject])
+} else := lib.pass(d.subject, msg) if {
+	msg := sprintf("backup repository %s (%s) archives the write-ahead log / continuous backups over %d base backup(s), so it can recover to a point in time", [d.subject, tool_name(d), count(snapshots(d))])
+}

@@ -313,3 +313,27 @@ test_recent_snapshot_slightly_in_the_future_passes if {
 	x.status == "pass"
 	contains(x.message, "-1.5 hours ago")
 }
+
+# --- point_in_time_recovery ---------------------------------------------------
+
+pitr_statuses(docs) := {f.subject: f.status | some f in backup.point_in_time_recovery with input as inp(docs)}
+
+test_pitr_wal_archive_with_a_base_backup_passes if {
+	pitr_statuses([repo("pgbackrest:main", {"tool": "pgbackrest", "pitr": true})]) == {"pgbackrest:main": "pass"}
+}
+
+test_pitr_without_archive_fails if {
+	pitr_statuses([repo("pgbackrest:main", {"tool": "pgbackrest", "pitr": false})]) == {"pgbackrest:main": "fail"}
+}
+
+test_pitr_archive_without_base_backup_fails if {
+	pitr_statuses([repo("pgbackrest:main", {"tool": "pgbackrest", "pitr": true, "snapshots": []})]) == {"pgbackrest:main": "fail"}
+}
+
+test_pitr_unknown_on_a_database_backup_is_error if {
+	pitr_statuses([repo("aws-backup:v", {"tool": "aws-backup"}), repo("pgbackrest:x", {"tool": "pgbackrest", "pitr": "yes"})]) == {"aws-backup:v": "error", "pgbackrest:x": "error"}
+}
+
+test_pitr_file_level_tools_are_not_applicable if {
+	pitr_statuses([repo("restic:r", {}), repo("borg:b", {"tool": "borg"})]) == {"restic:r": "not_applicable", "borg:b": "not_applicable"}
+}

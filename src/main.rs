@@ -389,7 +389,8 @@ enum EvidenceCmd {
         /// iptables, aws-sg, gcp-firewall, azure-nsg, kubernetes (net.firewall); nmap
         /// (net.ports); sshd-t (host.sshd); aws-credential-report (identity.users);
         /// restic, borg, pgbackrest, aws-backup (backup.snapshots); terraform,
-        /// aws-resources (cloud.resources). Default: the files are assay evidence documents.
+        /// aws-resources (cloud.resources); kubectl, rds, mongo (db.replication). Default:
+        /// the files are assay evidence documents.
         #[arg(long, value_name = "TOOL")]
         from: Option<ImportFrom>,
         /// The asset a host firewall protects (for --from nftables and iptables); the
@@ -1138,6 +1139,15 @@ enum ImportFrom {
     /// `s3api list-buckets` (cloud.resources: where each keeps its data).
     #[value(name = "aws-resources")]
     AwsResources,
+    /// `kubectl get sts,deploy,pods,nodes -A -o json` (db.replication, one per StatefulSet
+    /// and Deployment: ready pods and their nodes' zones).
+    Kubectl,
+    /// `aws rds describe-db-instances` (db.replication, one per instance with its Multi-AZ
+    /// standby and read replicas, one per DB cluster).
+    Rds,
+    /// MongoDB `rs.status()` as JSON: `mongosh --quiet --json=relaxed --eval 'rs.status()'`
+    /// (db.replication, one per replica set).
+    Mongo,
 }
 
 /// `evidence import --from TOOL`: converts each file into `tls.endpoint` documents and adds
@@ -1546,6 +1556,9 @@ fn cmd_import_net(
             ImportFrom::Nmap => nmap::parse(&text),
             ImportFrom::Terraform => assay::collect::residency::terraform::parse(&text),
             ImportFrom::AwsResources => assay::collect::residency::aws_cli::parse(&text),
+            ImportFrom::Kubectl => assay::collect::db::import::kubectl::parse(&text),
+            ImportFrom::Rds => assay::collect::db::import::rds::parse(&text),
+            ImportFrom::Mongo => assay::collect::db::import::mongo::parse(&text),
             ImportFrom::Testssl
             | ImportFrom::Sslyze
             | ImportFrom::SshdT
@@ -1565,7 +1578,7 @@ fn cmd_import_net(
             .unwrap_or_else(|_| chrono::Utc::now());
         match parsed {
             Ok(list) if list.is_empty() => errors.push(format!(
-                "{name}: nothing to import (no firewall rules, services, hosts or resources)"
+                "{name}: nothing to import (no firewall rules, services, hosts, resources or database clusters)"
             )),
             Ok(list) => {
                 for p in list {

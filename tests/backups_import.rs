@@ -29,7 +29,7 @@ fn profile(dir: &Path) -> PathBuf {
     let p = dir.join("profile.yaml");
     std::fs::write(
         &p,
-        "name: backups\nselect:\n  ids: [backup.recent, backup.encrypted, backup.restore-tested, backup.retention]\n",
+        "name: backups\nselect:\n  ids: [backup.recent, backup.encrypted, backup.restore-tested, backup.retention, backup.point-in-time-recovery]\n",
     )
     .unwrap();
     p
@@ -42,19 +42,7 @@ fn status_of(r: &Value, id: &str, subject: &str) -> String {
 }
 
 fn bodies(ev: &Path) -> Vec<(String, Value)> {
-    let mut out: Vec<(String, Value)> = std::fs::read_dir(ev.join("backup.snapshots"))
-        .unwrap()
-        .map(|e| {
-            let d: Value =
-                serde_json::from_str(&std::fs::read_to_string(e.unwrap().path()).unwrap()).unwrap();
-            (
-                d["subject"].as_str().unwrap().to_string(),
-                d["body"].clone(),
-            )
-        })
-        .collect();
-    out.sort_by(|a, b| a.0.cmp(&b.0));
-    out
+    common::bodies(ev, "backup.snapshots")
 }
 
 #[test]
@@ -311,6 +299,30 @@ fn aws_backup_recovery_points_one_document_per_vault() {
     assert_eq!(status_of(&res, "backup.recent", vault), "pass");
     assert_eq!(status_of(&res, "backup.encrypted", vault), "pass");
     assert_eq!(status_of(&res, "backup.retention", vault), "pass");
+    // Snapshot recovery points only: no point-in-time recovery.
+    assert_eq!(v["pitr"], false);
+    assert_eq!(
+        status_of(&res, "backup.point-in-time-recovery", vault),
+        "fail"
+    );
+
+    // A continuous recovery point (RDS point-in-time backups) gives the vault PITR.
+    let mut j: Value = serde_json::from_str(&std::fs::read_to_string(&f).unwrap()).unwrap();
+    j["RecoveryPoints"][0]["RecoveryPointArn"] = Value::from(
+        "arn:aws:backup:eu-central-1:123456789012:recovery-point:continuous:db-ABCDEFGHIJKLMNOP-2c1e6d3a",
+    );
+    let c = t.path().join("continuous.json");
+    std::fs::write(&c, j.to_string()).unwrap();
+    let evc = t.path().join("evc");
+    assert_eq!(
+        import("aws-backup", &[path_str(&c), "--into", path_str(&evc)]).code,
+        0
+    );
+    let res = results(&evc, Some(&profile(t.path())), None);
+    assert_eq!(
+        status_of(&res, "backup.point-in-time-recovery", vault),
+        "pass"
+    );
 
     // An unencrypted point makes the vault fail; a wrong file names the field.
     let mut j: Value = serde_json::from_str(&std::fs::read_to_string(&f).unwrap()).unwrap();

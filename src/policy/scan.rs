@@ -142,14 +142,55 @@ fn params_in(text: &str) -> Vec<String> {
     out
 }
 
+/// The identifiers of `text` outside string literals (`"…"` and raw `` `…` ``): a word in
+/// a message ("retention") is not a reference to the rule of that name.
 fn identifiers(text: &str) -> impl Iterator<Item = &str> {
-    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-        .filter(|s| !s.is_empty())
+    let mut in_str = false;
+    let mut in_raw = false;
+    let mut escaped = false;
+    let mut start = None;
+    let mut out = Vec::new();
+    for (i, c) in text.char_indices() {
+        let word = c.is_ascii_alphanumeric() || c == '_';
+        if in_raw {
+            in_raw = c != '`';
+            continue;
+        }
+        if in_str {
+            match c {
+                '\\' => escaped = !escaped,
+                '"' if !escaped => in_str = false,
+                _ => escaped = false,
+            }
+            continue;
+        }
+        match (word, start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                out.push(&text[s..i]);
+                start = None;
+            }
+            _ => {}
+        }
+        in_str = c == '"';
+        in_raw = c == '`';
+    }
+    if let Some(s) = start {
+        out.push(&text[s..]);
+    }
+    out.into_iter()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn identifiers_skip_string_literals() {
+        let got: Vec<&str> =
+            identifiers(r#"f := sprintf("retention \"x\" %v", [y]); g(`raw z`, w)"#).collect();
+        assert_eq!(got, ["f", "sprintf", "y", "g", "w"]);
+    }
 
     const SRC: &str = r#"# A comment
 package assay.demo

@@ -86,6 +86,26 @@ pub fn write_file(dir: &Path, name: &str, text: &str) -> PathBuf {
     p
 }
 
+/// `(subject, body)` of every evidence document of `kind` in the folder `ev`, by subject.
+#[allow(dead_code)] // backups_import, backups_pgbackrest
+pub fn bodies(ev: &Path, kind: &str) -> Vec<(String, Value)> {
+    let dir = ev.join(kind);
+    let mut out: Vec<(String, Value)> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| {
+            let p = e.unwrap().path();
+            let d: Value = serde_json::from_str(&std::fs::read_to_string(&p).unwrap())
+                .unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+            (
+                d["subject"].as_str().unwrap().to_string(),
+                d["body"].clone(),
+            )
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
 /// A copy of the fixture `fixtures/name` (a folder below the repository root) in `dir`,
 /// so that its modification time, the evidence time of an imported file, is now.
 #[allow(dead_code)] // identity_aws, identity_sshd

@@ -43,7 +43,7 @@ pub fn pg_bin() -> PathBuf {
     })
 }
 
-fn is_root() -> bool {
+pub fn is_root() -> bool {
     Command::new("id")
         .arg("-u")
         .output()
@@ -52,7 +52,7 @@ fn is_root() -> bool {
 }
 
 /// `(uid, gid)` of the `postgres` user.
-fn postgres_ids() -> (u32, u32) {
+pub fn postgres_ids() -> (u32, u32) {
     let id = |flag: &str| {
         let o = Command::new("id")
             .args([flag, "postgres"])
@@ -84,7 +84,7 @@ pub fn server_dir() -> tempfile::TempDir {
 }
 
 /// Runs `program args` as the server user (as `postgres` when root), with `env`.
-fn as_server_user(program: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+pub fn as_server_user(program: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut c = if is_root() {
         let mut c = Command::new("runuser");
         c.args(["-u", "postgres", "--"]).arg(program);
@@ -122,6 +122,11 @@ impl Pg {
     /// A new primary (`wal_level=replica`, user `assay` with [`PASSWORD`], scram), with
     /// TLS on (a self-signed certificate made by openssl) when `tls`.
     pub fn primary(tls: bool) -> Pg {
+        Pg::primary_with(tls, "")
+    }
+
+    /// [`Pg::primary`] with more settings (`postgresql.conf` lines) in `conf`.
+    pub fn primary_with(tls: bool, conf: &str) -> Pg {
         let bin = pg_bin();
         let dir = server_dir();
         let data = dir.path().join("data");
@@ -181,7 +186,7 @@ impl Pg {
             );
         }
         let conf = format!(
-            "wal_level = replica\nmax_wal_senders = 5\nmax_replication_slots = 5\nfsync = off\n{extra}"
+            "wal_level = replica\nmax_wal_senders = 5\nmax_replication_slots = 5\nfsync = off\n{extra}{conf}\n"
         );
         let auto = data.join("postgresql.auto.conf");
         let mut text = std::fs::read_to_string(&auto).unwrap_or_default();

@@ -117,6 +117,14 @@ pub fn parse(origin: &str, text: &str) -> Result<Vec<Facts>, BackupError> {
                 "source": "Lifecycle.DeleteAfterDays (shortest of the completed recovery points; points without a lifecycle are kept until deleted)",
             }));
             f.extra.insert("not_completed".into(), json!(not_completed));
+            // Continuous backups (the point-in-time kind AWS Backup offers for RDS, Aurora
+            // and S3) are the recovery points whose ARN says `recovery-point:continuous:`;
+            // a vault with only snapshot recovery points restores only to those.
+            let continuous = f
+                .snapshots
+                .iter()
+                .any(|s| s.id.contains(":recovery-point:continuous:"));
+            f.extra.insert("pitr".into(), json!(continuous));
             f
         })
         .collect())

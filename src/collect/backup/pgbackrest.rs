@@ -56,9 +56,32 @@ pub fn parse(origin: &str, text: &str) -> Result<Vec<Stanza>, BackupError> {
             .unwrap_or("")
             .to_string();
         if !matches!(code, 0 | 2 | 6) {
+            // The stanza's own message is terse ("other"); the cause (a wrong key, a
+            // missing file) is in the repositories' statuses.
+            let causes: Vec<String> = st
+                .get("repo")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|r| {
+                    let s = r.get("status")?;
+                    (s.get("code")?.as_i64()? != 0)
+                        .then(|| s.get("message")?.as_str().map(first_line))?
+                })
+                .collect();
+            let hint = if causes.iter().any(|c| c.contains("[FormatError]")) {
+                "; an info file that does not parse usually means a wrong repo1-cipher-pass"
+            } else {
+                ""
+            };
+            let cause = if causes.is_empty() {
+                String::new()
+            } else {
+                format!(" ({}{hint})", causes.join("; "))
+            };
             out.push((
                 name,
-                Err(format!("pgBackRest stanza status {code}: {message}")),
+                Err(format!("pgBackRest stanza status {code}: {message}{cause}")),
             ));
             continue;
         }
@@ -144,6 +167,28 @@ pub fn parse(origin: &str, text: &str) -> Result<Vec<Stanza>, BackupError> {
     Ok(out)
 }
 
+/// The first line of a pgBackRest message, without the bytes it quotes from a file it
+/// could not read (undecryptable with a wrong key: noise, and possibly secret).
+fn first_line(m: &str) -> String {
+    let line = m.lines().next().unwrap_or("");
+    let line = line.split(":\nFormatError").next().unwrap_or(line);
+    line.chars().filter(|c| !c.is_control()).collect()
+}
+
+/// pgBackRest quotes undecryptable bytes raw inside its JSON strings (version 2.45 with a
+/// wrong repository key), which is not JSON; they are replaced so the status is readable.
+fn scrub_controls(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() && !matches!(c, '\n' | '\r' | '\t') {
+                '\u{FFFD}'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
 /// Runs `pgbackrest info --output=json --stanza STANZA` on this machine.
 pub fn collect(stanza: &str) -> Result<Vec<Stanza>, BackupError> {
     let args = vec![
@@ -158,5 +203,8 @@ pub fn collect(stanza: &str) -> Result<Vec<Stanza>, BackupError> {
         &[],
         Duration::from_secs(600),
     )?;
-    parse(&format!("{} (pgbackrest info)", subject(stanza)), &out)
+    parse(
+        &format!("{} (pgbackrest info)", subject(stanza)),
+        &scrub_controls(&out),
+    )
 }

@@ -193,10 +193,9 @@ pub(crate) fn run_ok(
             message: format!("`{program} {verb}` failed: {}", o.tail()),
         });
     }
-    String::from_utf8(o.stdout).map_err(|_| BackupError::Tool {
-        repo: repo.to_string(),
-        message: format!("`{program} {verb}` printed something that is not UTF-8"),
-    })
+    // Lossy, not strict: pgBackRest with a wrong repository key quotes the undecryptable
+    // bytes inside its JSON error message, and that message is what the user needs.
+    Ok(String::from_utf8_lossy(&o.stdout).into_owned())
 }
 
 fn debian_package(program: &str) -> &str {

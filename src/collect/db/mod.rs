@@ -12,6 +12,7 @@
 //! - passwords (from the URL or `PGPASSWORD` / `REDIS_PASSWORD`) are used to log in and
 //!   nowhere else: every message is passed through [`Secrets::scrub`] before it is kept.
 
+pub mod import;
 pub mod mysql;
 pub mod postgres;
 pub mod redis;
