@@ -1143,7 +1143,8 @@ enum ImportFrom {
     /// and Deployment: ready pods and their nodes' zones).
     Kubectl,
     /// `aws rds describe-db-instances` (db.replication, one per instance with its Multi-AZ
-    /// standby and read replicas, one per DB cluster).
+    /// standby and read replicas, one per DB cluster; backup.snapshots for each instance's
+    /// automated backups).
     Rds,
     /// MongoDB `rs.status()` as JSON: `mongosh --quiet --json=relaxed --eval 'rs.status()'`
     /// (db.replication, one per replica set).

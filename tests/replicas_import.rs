@@ -82,15 +82,7 @@ fn messages(ev: &Path, dir: &Path, now: Option<&str>, id: &str, subject: &str) -
 
 /// The imported db.replication bodies by subject.
 fn bodies(ev: &Path) -> BTreeMap<String, Value> {
-    std::fs::read_dir(ev.join("db.replication"))
-        .unwrap()
-        .map(|e| {
-            let d: Value =
-                serde_json::from_str(&std::fs::read_to_string(e.unwrap().path()).unwrap()).unwrap();
-            (d["subject"].as_str().unwrap().to_string(), d)
-        })
-        .map(|(s, d)| (s, d["body"].clone()))
-        .collect()
+    common::bodies(ev, "db.replication").into_iter().collect()
 }
 
 #[test]
@@ -184,8 +176,41 @@ fn rds_multi_az_with_a_read_replica_passes_and_a_single_az_instance_fails() {
     let o = import("rds", &[path_str(&f), "--into", path_str(&ev)]);
     assert_eq!(o.code, 0, "{}", o.stderr);
     // pg-main (with its standby and read replica), legacy-mysql, and the Aurora cluster;
-    // the read replica is a member, not a document
-    assert!(o.stdout.contains("3 added"), "{}", o.stdout);
+    // the read replica is a member, not a document. Each source instance's automated
+    // backups are a backup.snapshots document as well.
+    assert!(o.stdout.contains("5 added"), "{}", o.stdout);
+    let backups = common::bodies(&ev, "backup.snapshots");
+    let subjects: Vec<&str> = backups.iter().map(|(s, _)| s.as_str()).collect();
+    assert_eq!(subjects, ["rds:legacy-mysql", "rds:pg-main"]);
+    let p = write_file(
+        d,
+        "backups.yaml",
+        "name: b\nselect:\n  ids: [backup.recent, backup.encrypted, backup.point-in-time-recovery, residency.backups-in-allowed-countries]\nparams:\n  residency.backups-in-allowed-countries: { allowed_countries: [DE] }\n",
+    );
+    let r = common::check::results(&ev, Some(&p), None);
+    let status = |id: &str, subject: &str| -> String {
+        let f = common::check::findings_about(&r, id, subject);
+        assert_eq!(f.len(), 1, "{id} {subject}: {f:?}");
+        f[0]["status"].as_str().unwrap().to_string()
+    };
+    // The newest restorable point (2026-11-24T08:55Z) is older than 26 hours by now;
+    // legacy-mysql keeps no automated backups at all.
+    assert_eq!(status("backup.recent", "rds:pg-main"), "fail");
+    assert_eq!(status("backup.recent", "rds:legacy-mysql"), "fail");
+    assert_eq!(status("backup.encrypted", "rds:pg-main"), "pass");
+    assert_eq!(status("backup.encrypted", "rds:legacy-mysql"), "fail");
+    assert_eq!(
+        status("backup.point-in-time-recovery", "rds:pg-main"),
+        "pass"
+    );
+    assert_eq!(
+        status("backup.point-in-time-recovery", "rds:legacy-mysql"),
+        "fail"
+    );
+    assert_eq!(
+        status("residency.backups-in-allowed-countries", "rds:pg-main"),
+        "pass"
+    );
 
     let b = bodies(&ev);
     let pg = &b["rds:pg-main"];

@@ -45,6 +45,9 @@
 //! with point-in-time restore exactly when the retention is above 0), `engine_version`,
 //! `status`, `latest_restorable_time`; `null` when the output lacks them (for a cluster:
 //! when its instances disagree or one lacks it).
+//!
+//! Each source instance also gives a `backup.snapshots` document for its automated
+//! backups (see [`automated_backups`]).
 
 use std::collections::BTreeSet;
 
@@ -150,8 +153,64 @@ pub fn parse(text: &str) -> Result<Vec<Parsed>, ImportError> {
             continue;
         }
         docs.push(source(i, &list));
+        docs.push(automated_backups(i));
     }
     Ok(docs)
+}
+
+/// The instance's automated backups as `backup.snapshots` evidence, subject `rds:<id>`.
+///
+/// Why a second kind from the same listing: RDS keeps the backups itself, and their facts
+/// are right here — `BackupRetentionPeriod` (0 turns them off), `LatestRestorableTime`
+/// (how fresh the newest restorable point is, which is what `backup.recent` asks) and
+/// `StorageEncrypted` (automated backups share the instance's encryption). The backup
+/// controls then judge RDS like any other repository instead of trusting it blindly. No
+/// restore test is known from this output: one must be recorded separately. Location:
+/// the instance's region, placed by the region table.
+fn automated_backups(i: &Instance<'_>) -> Parsed {
+    let subject = format!("rds:{}", i.id);
+    let body = match i.encrypted {
+        None => {
+            json!({"error": format!("DBInstances[{}]: StorageEncrypted is missing, so the encryption of its automated backups is unknown", i.id)})
+        }
+        Some(encrypted) => {
+            let on = i.retention.is_some_and(|r| r > 0);
+            let snapshots: Vec<Value> = match (on, i.restorable) {
+                (true, Some(t)) => vec![json!({
+                    "id": "latest-restorable-time",
+                    "time": t,
+                    "source": i.id,
+                })],
+                _ => Vec::new(),
+            };
+            let location = i
+                .zone
+                .and_then(|z| {
+                    crate::collect::residency::regions::Regions::builtin().locate("aws", z)
+                })
+                .and_then(|p| p.country.map(|c| json!({"country": c, "region": p.region})));
+            json!({
+                "repository": format!("{subject} automated backups"),
+                "tool": "rds",
+                "encrypted": encrypted,
+                "encryption": format!("describe-db-instances: StorageEncrypted {encrypted} (automated backups use the instance's storage encryption)"),
+                "location": location,
+                "count": snapshots.len(),
+                "snapshots": snapshots,
+                "retention": {"keep_within_days": i.retention},
+                "restore_tests": [],
+                "pitr": i.retention.map(|r| r > 0),
+            })
+        }
+    };
+    Parsed {
+        kind: "backup.snapshots",
+        subject,
+        body,
+        tool: "aws-cli",
+        version: None,
+        collected_at: None,
+    }
 }
 
 /// `body.engine` for an RDS `Engine`.
@@ -338,6 +397,47 @@ mod tests {
         })
     }
 
+    /// The `db.replication` documents of a listing (each source also gives a backup one).
+    fn replication(text: &str) -> Result<Vec<Parsed>, ImportError> {
+        parse(text).map(|d| d.into_iter().filter(|p| p.kind == KIND).collect())
+    }
+
+    #[test]
+    fn automated_backups_are_a_backup_repository() {
+        let mut p = inst("pg-main", "eu-central-1a", true);
+        p["BackupRetentionPeriod"] = json!(7);
+        p["StorageEncrypted"] = json!(true);
+        p["LatestRestorableTime"] = json!("2026-11-25T05:55:00+00:00");
+        let mut off = inst("scratch", "us-east-1b", false);
+        off["BackupRetentionPeriod"] = json!(0);
+        off["StorageEncrypted"] = json!(false);
+        let docs = parse(&doc(vec![p, off])).unwrap();
+        let backups: Vec<&Parsed> = docs
+            .iter()
+            .filter(|d| d.kind == "backup.snapshots")
+            .collect();
+        assert_eq!(backups.len(), 2);
+        let b = &backups[0].body;
+        assert_eq!(backups[0].subject, "rds:pg-main");
+        assert_eq!(b["encrypted"], true);
+        assert_eq!(b["pitr"], true);
+        assert_eq!(b["retention"]["keep_within_days"], 7);
+        assert_eq!(b["snapshots"][0]["time"], "2026-11-25T05:55:00+00:00");
+        assert_eq!(
+            b["location"],
+            json!({"country": "DE", "region": "eu-central-1"})
+        );
+        let b = &backups[1].body;
+        assert_eq!(b["pitr"], false);
+        assert_eq!(b["encrypted"], false);
+        assert_eq!(
+            b["snapshots"],
+            json!([]),
+            "retention 0: no automated backups"
+        );
+        assert_eq!(b["location"]["country"], "US");
+    }
+
     fn doc(instances: Vec<Value>) -> String {
         json!({ "DBInstances": instances }).to_string()
     }
@@ -368,7 +468,7 @@ mod tests {
         r["ReadReplicaSourceDBInstanceIdentifier"] = json!("pg-main");
         r["StatusInfos"] =
             json!([{"StatusType": "read replication", "Normal": true, "Status": "replicating"}]);
-        let docs = parse(&doc(vec![p, r])).unwrap();
+        let docs = replication(&doc(vec![p, r])).unwrap();
         assert_eq!(docs.len(), 1, "the replica is a member, not a document");
         assert_eq!(docs[0].subject, "rds:pg-main");
         assert_eq!(docs[0].body["engine"], "postgresql");
@@ -421,7 +521,7 @@ mod tests {
         r2["DBInstanceStatus"] = json!("storage-full");
         let mut r3 = inst("db-r3", "eu-west-1c", false);
         r3["ReadReplicaSourceDBInstanceIdentifier"] = json!("db");
-        let docs = parse(&doc(vec![p, r1, r2, r3])).unwrap();
+        let docs = replication(&doc(vec![p, r1, r2, r3])).unwrap();
         let states: Vec<String> = members(&docs[0]).into_iter().map(|m| m.2).collect();
         assert_eq!(
             states,
@@ -440,7 +540,7 @@ mod tests {
     fn a_stopped_instance_and_its_standby_are_not_healthy() {
         let mut p = inst("db", "eu-west-1a", true);
         p["DBInstanceStatus"] = json!("stopped");
-        let docs = parse(&doc(vec![p])).unwrap();
+        let docs = replication(&doc(vec![p])).unwrap();
         assert_eq!(
             members(&docs[0]),
             vec![
@@ -471,7 +571,7 @@ mod tests {
             json!("arn:aws:rds:eu-central-1:123456789012:db:db");
         r["StatusInfos"] =
             json!([{"StatusType": "read replication", "Normal": true, "Status": "replicating"}]);
-        let docs = parse(&doc(vec![r, p])).unwrap();
+        let docs = replication(&doc(vec![r, p])).unwrap();
         assert_eq!(docs.len(), 1);
         let names: Vec<String> = members(&docs[0]).into_iter().map(|m| m.0).collect();
         assert_eq!(names, vec!["db", "db-r"]);
@@ -482,7 +582,7 @@ mod tests {
         let mut r = inst("dr", "us-east-1a", false);
         r["ReadReplicaSourceDBInstanceIdentifier"] =
             json!("arn:aws:rds:eu-central-1:123456789012:db:pg-main");
-        assert!(parse(&doc(vec![r])).unwrap().is_empty());
+        assert!(replication(&doc(vec![r])).unwrap().is_empty());
     }
 
     #[test]
@@ -494,7 +594,7 @@ mod tests {
         b["Engine"] = json!("aurora-postgresql");
         b["DBClusterIdentifier"] = json!("aur");
         b["StorageEncrypted"] = json!(false);
-        let docs = parse(&doc(vec![a, b])).unwrap();
+        let docs = replication(&doc(vec![a, b])).unwrap();
         assert_eq!(docs.len(), 1);
         assert_eq!(docs[0].subject, "rds-cluster:aur");
         assert_eq!(docs[0].body["engine"], "postgresql");
@@ -517,16 +617,16 @@ mod tests {
         let mut q = inst("b", "z", false);
         let mut r = inst("c", "z", false);
         r["MultiAZ"] = json!("true");
-        let e = parse(&doc(vec![p.clone(), q.clone(), r])).unwrap_err();
+        let e = replication(&doc(vec![p.clone(), q.clone(), r])).unwrap_err();
         assert_eq!(
             e.to_string(),
             "DBInstances[2].MultiAZ: expected a boolean, found a string"
         );
         q.as_object_mut().unwrap().remove("MultiAZ");
-        let e = parse(&doc(vec![p.clone(), q])).unwrap_err();
+        let e = replication(&doc(vec![p.clone(), q])).unwrap_err();
         assert_eq!(e.at, "DBInstances[1].MultiAZ");
         p["ReadReplicaDBInstanceIdentifiers"] = json!([7]);
-        let e = parse(&doc(vec![p])).unwrap_err();
+        let e = replication(&doc(vec![p])).unwrap_err();
         assert_eq!(e.at, "DBInstances[0].ReadReplicaDBInstanceIdentifiers[0]");
         let e = parse(r#"{"DBClusters": []}"#).unwrap_err();
         assert_eq!(e.at, "DBInstances");
