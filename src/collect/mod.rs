@@ -8,6 +8,7 @@ pub mod backup;
 pub mod db;
 pub mod identity;
 pub mod inventory;
+pub(crate) mod json_at;
 pub mod net;
 pub mod residency;
 pub mod tls;

@@ -479,17 +479,9 @@ mod tests {
     }
 
     fn states(b: &Value) -> Vec<(String, String, Value)> {
-        b["members"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|m| {
-                (
-                    m["name"].as_str().unwrap().to_string(),
-                    m["state"].as_str().unwrap().to_string(),
-                    m["zone"].clone(),
-                )
-            })
+        super::super::member_rows(b)
+            .into_iter()
+            .map(|(n, _, s, z, _)| (n, s, z))
             .collect()
     }
 

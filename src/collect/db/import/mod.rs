@@ -26,8 +26,8 @@ pub mod rds;
 
 use serde_json::{Map, Value};
 
+pub(crate) use crate::collect::json_at::At;
 pub use crate::collect::net::import::{ImportError, Parsed};
-use crate::evidence::json_type_name as type_name;
 
 /// The evidence kind every importer here writes.
 pub const KIND: &str = "db.replication";
@@ -83,115 +83,25 @@ fn body(cluster: &str, engine: &str, members: Vec<Value>, extra: Map<String, Val
     Value::Object(b)
 }
 
-/// A JSON value with the path that reached it (`DBInstances[2].StatusInfos[0]`), so that
-/// every error names where it is.
-#[derive(Debug, Clone)]
-struct At<'a> {
-    v: &'a Value,
-    path: String,
-}
-
-impl<'a> At<'a> {
-    fn root(v: &'a Value) -> At<'a> {
-        At {
-            v,
-            path: String::new(),
-        }
-    }
-
-    fn err(&self, message: impl Into<String>) -> ImportError {
-        let at = if self.path.is_empty() {
-            "(top level)".to_string()
-        } else {
-            self.path.clone()
-        };
-        ImportError::new(at, message)
-    }
-
-    fn child(&self, v: &'a Value, key: &str) -> At<'a> {
-        let path = if self.path.is_empty() {
-            key.to_string()
-        } else {
-            format!("{}.{key}", self.path)
-        };
-        At { v, path }
-    }
-
-    /// The member `key`, which must be present and not null.
-    fn get(&self, key: &str) -> Result<At<'a>, ImportError> {
-        match self.opt(key)? {
-            Some(j) => Ok(j),
-            None => Err(self
-                .child(&Value::Null, key)
-                .err("missing (expected a value here)")),
-        }
-    }
-
-    /// The member `key`; `None` when absent or null. Errors when this is not an object.
-    fn opt(&self, key: &str) -> Result<Option<At<'a>>, ImportError> {
-        let obj = self.obj()?;
-        Ok(obj
-            .get(key)
-            .filter(|v| !v.is_null())
-            .map(|v| self.child(v, key)))
-    }
-
-    fn obj(&self) -> Result<&'a Map<String, Value>, ImportError> {
-        self.v
-            .as_object()
-            .ok_or_else(|| self.err(format!("expected an object, found {}", type_name(self.v))))
-    }
-
-    /// The elements of this array.
-    fn arr(&self) -> Result<Vec<At<'a>>, ImportError> {
-        let a = self
-            .v
-            .as_array()
-            .ok_or_else(|| self.err(format!("expected an array, found {}", type_name(self.v))))?;
-        Ok(a.iter()
-            .enumerate()
-            .map(|(i, v)| At {
-                v,
-                path: format!("{}[{i}]", self.path),
-            })
-            .collect())
-    }
-
-    /// The elements of the array member `key`; empty when it is absent or null.
-    fn opt_arr(&self, key: &str) -> Result<Vec<At<'a>>, ImportError> {
-        match self.opt(key)? {
-            Some(j) => j.arr(),
-            None => Ok(Vec::new()),
-        }
-    }
-
-    fn str(&self) -> Result<&'a str, ImportError> {
-        self.v
-            .as_str()
-            .ok_or_else(|| self.err(format!("expected a string, found {}", type_name(self.v))))
-    }
-
-    /// The string member `key`; `None` when absent or null.
-    fn opt_str(&self, key: &str) -> Result<Option<&'a str>, ImportError> {
-        self.opt(key)?.map(|j| j.str()).transpose()
-    }
-
-    fn int(&self) -> Result<i64, ImportError> {
-        self.v
-            .as_i64()
-            .ok_or_else(|| self.err(format!("expected an integer, found {}", type_name(self.v))))
-    }
-
-    fn bool(&self) -> Result<bool, ImportError> {
-        self.v
-            .as_bool()
-            .ok_or_else(|| self.err(format!("expected a boolean, found {}", type_name(self.v))))
-    }
-
-    /// The boolean member `key`; `None` when absent or null.
-    fn opt_bool(&self, key: &str) -> Result<Option<bool>, ImportError> {
-        self.opt(key)?.map(|j| j.bool()).transpose()
-    }
+/// `(name, role, state, zone, lag_seconds)` of every member of a `db.replication` body,
+/// for the importers' tests.
+#[cfg(test)]
+pub(super) fn member_rows(body: &Value) -> Vec<(String, String, String, Value, Value)> {
+    let text = |v: &Value| v.as_str().unwrap_or_default().to_string();
+    body["members"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|m| {
+            (
+                text(&m["name"]),
+                text(&m["role"]),
+                text(&m["state"]),
+                m["zone"].clone(),
+                m["lag_seconds"].clone(),
+            )
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -236,18 +236,9 @@ mod tests {
     }
 
     fn states(p: &Parsed) -> Vec<(String, String, String, Value)> {
-        p.body["members"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|m| {
-                (
-                    m["name"].as_str().unwrap().to_string(),
-                    m["role"].as_str().unwrap().to_string(),
-                    m["state"].as_str().unwrap().to_string(),
-                    m["lag_seconds"].clone(),
-                )
-            })
+        super::super::member_rows(&p.body)
+            .into_iter()
+            .map(|(n, r, s, _, l)| (n, r, s, l))
             .collect()
     }
 

@@ -443,20 +443,7 @@ mod tests {
     }
 
     fn members(p: &Parsed) -> Vec<(String, String, String, Value, Value)> {
-        p.body["members"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|m| {
-                (
-                    m["name"].as_str().unwrap().to_string(),
-                    m["role"].as_str().unwrap().to_string(),
-                    m["state"].as_str().unwrap().to_string(),
-                    m["zone"].clone(),
-                    m["lag_seconds"].clone(),
-                )
-            })
-            .collect()
+        super::super::member_rows(&p.body)
     }
 
     #[test]

@@ -97,28 +97,28 @@ fn permission(p: &J<'_>, direction: &str, rules: &mut Vec<Value>) -> Result<(), 
     let mut sources: Vec<(String, Option<String>)> = Vec::new();
     for r in p.opt_arr("IpRanges")? {
         let c = r.get("CidrIp")?;
-        sources.push((c.cidr()?, r.opt_str("Description")?));
+        sources.push((cidr_at(&c)?, r.opt_string("Description")?));
     }
     for r in p.opt_arr("Ipv6Ranges")? {
         let c = r.get("CidrIpv6")?;
-        sources.push((c.cidr()?, r.opt_str("Description")?));
+        sources.push((cidr_at(&c)?, r.opt_string("Description")?));
     }
     for r in p.opt_arr("PrefixListIds")? {
         let pl = r.get("PrefixListId")?.str()?.to_string();
         let note = format!("prefix list {pl}: its addresses are not in this output");
-        let d = with_note(r.opt_str("Description")?, &note);
+        let d = with_note(r.opt_string("Description")?, &note);
         sources.push((pl, Some(d)));
     }
     for r in p.opt_arr("UserIdGroupPairs")? {
         let sg = r.get("GroupId")?.str()?.to_string();
-        let vpc = r.opt_str("VpcPeeringConnectionId")?;
+        let vpc = r.opt_string("VpcPeeringConnectionId")?;
         let note = match &vpc {
             Some(pcx) => {
                 format!("security group {sg} across peering {pcx}: the addresses of its members")
             }
             None => format!("security group {sg}: the addresses of its members"),
         };
-        let d = with_note(r.opt_str("Description")?, &note);
+        let d = with_note(r.opt_string("Description")?, &note);
         sources.push((sg, Some(d)));
     }
     if sources.is_empty() {
@@ -222,114 +222,13 @@ pub(super) fn cidr(s: &str) -> Option<String> {
 
 pub(super) use crate::evidence::json_type_name as type_name;
 
-/// A JSON value with the path that reached it (`SecurityGroups[2].IpPermissions[0]`), so
-/// every error names where it is.
-pub(super) struct J<'a> {
-    pub(super) v: &'a Value,
-    pub(super) path: String,
-}
+/// The JSON walker every importer shares, under the name the firewall importers use.
+pub(super) use crate::collect::json_at::At as J;
 
-impl<'a> J<'a> {
-    pub(super) fn root(v: &'a Value) -> J<'a> {
-        J {
-            v,
-            path: String::new(),
-        }
-    }
-
-    pub(super) fn err(&self, message: impl Into<String>) -> ImportError {
-        let at = if self.path.is_empty() {
-            "(top level)".to_string()
-        } else {
-            self.path.clone()
-        };
-        ImportError::new(at, message)
-    }
-
-    fn member(&self, v: &'a Value, key: &str) -> J<'a> {
-        let path = if self.path.is_empty() {
-            key.to_string()
-        } else {
-            format!("{}.{key}", self.path)
-        };
-        J { v, path }
-    }
-
-    /// The member `key`, which must be present and not null.
-    pub(super) fn get(&self, key: &str) -> Result<J<'a>, ImportError> {
-        match self.opt(key)? {
-            Some(j) => Ok(j),
-            None => Err(self
-                .member(&Value::Null, key)
-                .err("missing (expected a value here)")),
-        }
-    }
-
-    /// The member `key`; `None` when absent or null. Errors when this is not an object.
-    pub(super) fn opt(&self, key: &str) -> Result<Option<J<'a>>, ImportError> {
-        let obj = self
-            .v
-            .as_object()
-            .ok_or_else(|| self.err(format!("expected an object, found {}", type_name(self.v))))?;
-        Ok(obj
-            .get(key)
-            .filter(|v| !v.is_null())
-            .map(|v| self.member(v, key)))
-    }
-
-    /// The elements of this array.
-    pub(super) fn arr(&self) -> Result<Vec<J<'a>>, ImportError> {
-        let a = self
-            .v
-            .as_array()
-            .ok_or_else(|| self.err(format!("expected an array, found {}", type_name(self.v))))?;
-        Ok(a.iter()
-            .enumerate()
-            .map(|(i, v)| J {
-                v,
-                path: format!("{}[{i}]", self.path),
-            })
-            .collect())
-    }
-
-    /// The elements of the array member `key`; empty when it is absent or null.
-    pub(super) fn opt_arr(&self, key: &str) -> Result<Vec<J<'a>>, ImportError> {
-        match self.opt(key)? {
-            Some(j) => j.arr(),
-            None => Ok(Vec::new()),
-        }
-    }
-
-    pub(super) fn str(&self) -> Result<&'a str, ImportError> {
-        self.v
-            .as_str()
-            .ok_or_else(|| self.err(format!("expected a string, found {}", type_name(self.v))))
-    }
-
-    /// The string member `key`; `None` when absent or null.
-    pub(super) fn opt_str(&self, key: &str) -> Result<Option<String>, ImportError> {
-        self.opt(key)?
-            .map(|j| j.str().map(str::to_string))
-            .transpose()
-    }
-
-    pub(super) fn int(&self) -> Result<i64, ImportError> {
-        self.v
-            .as_i64()
-            .ok_or_else(|| self.err(format!("expected an integer, found {}", type_name(self.v))))
-    }
-
-    pub(super) fn bool(&self) -> Result<bool, ImportError> {
-        self.v
-            .as_bool()
-            .ok_or_else(|| self.err(format!("expected a boolean, found {}", type_name(self.v))))
-    }
-
-    /// This string as CIDR (see [`cidr`]).
-    pub(super) fn cidr(&self) -> Result<String, ImportError> {
-        let s = self.str()?;
-        cidr(s).ok_or_else(|| self.err(format!("{s:?} is not an IP address or CIDR network")))
-    }
+/// This string as CIDR (see [`cidr`]), or an error at its path.
+pub(super) fn cidr_at(j: &J<'_>) -> Result<String, ImportError> {
+    let s = j.str()?;
+    cidr(s).ok_or_else(|| j.err(format!("{s:?} is not an IP address or CIDR network")))
 }
 
 #[cfg(test)]

@@ -41,7 +41,7 @@ pub fn parse(text: &str) -> Result<Vec<Parsed>, ImportError> {
 
 fn nsg(g: &J<'_>) -> Result<Parsed, ImportError> {
     let name = g.get("name")?.str()?;
-    let subject = match g.opt_str("resourceGroup")? {
+    let subject = match g.opt_string("resourceGroup")? {
         Some(rg) if !rg.is_empty() => format!("{rg}/{name}"),
         _ => name.to_string(),
     };
@@ -125,7 +125,7 @@ fn security_rule(r: &J<'_>) -> Result<(i64, Value), ImportError> {
             "a rule with no {side}: expected {single}, {plural} or {side}ApplicationSecurityGroups"
         )));
     }
-    let description = match r.opt_str("description")? {
+    let description = match r.opt_string("description")? {
         Some(d) if !d.is_empty() => format!("{name} (priority {priority}): {d}"),
         _ => format!("{name} (priority {priority})"),
     };

@@ -26,7 +26,7 @@
 
 use serde_json::json;
 
-use super::aws::{parse_json, port, rule, J};
+use super::aws::{cidr_at, parse_json, port, rule, J};
 use super::{ImportError, Parsed};
 
 /// A firewall rule's normalised rules with its priority and input position, for sorting.
@@ -112,7 +112,7 @@ fn firewall_rule(r: &J<'_>) -> Result<Option<(i64, Vec<serde_json::Value>)>, Imp
     if !targets.is_empty() {
         label.push_str(&format!(" [only for {}]", targets.join(", ")));
     }
-    let description = match r.opt_str("description")? {
+    let description = match r.opt_string("description")? {
         Some(d) if !d.is_empty() => format!("{label}: {d}"),
         _ => label,
     };
@@ -124,7 +124,7 @@ fn firewall_rule(r: &J<'_>) -> Result<Option<(i64, Vec<serde_json::Value>)>, Imp
         "destinationRanges"
     };
     for c in r.opt_arr(range_key)? {
-        sources.push(c.cidr()?);
+        sources.push(cidr_at(&c)?);
     }
     if direction == "ingress" {
         for t in r.opt_arr("sourceTags")? {

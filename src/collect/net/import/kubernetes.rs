@@ -23,7 +23,7 @@
 
 use serde_json::{json, Value};
 
-use super::aws::{cidr, parse_json, port, rule, J};
+use super::aws::{cidr, cidr_at, parse_json, port, rule, J};
 use super::{ImportError, Parsed};
 
 const LEGACY_RANGES: &str = "service.beta.kubernetes.io/load-balancer-source-ranges";
@@ -32,7 +32,7 @@ const LEGACY_RANGES: &str = "service.beta.kubernetes.io/load-balancer-source-ran
 pub fn parse(text: &str) -> Result<Vec<Parsed>, ImportError> {
     let root = parse_json(text)?;
     let top = J::root(&root);
-    let services = match top.opt_str("kind")?.as_deref() {
+    let services = match top.opt_string("kind")?.as_deref() {
         Some("Service") => vec![top],
         _ => top.get("items")?.arr()?,
     };
@@ -53,11 +53,11 @@ fn service(s: &J<'_>) -> Result<Option<Parsed>, ImportError> {
     let meta = s.get("metadata")?;
     let name = meta.get("name")?.str()?;
     let namespace = meta
-        .opt_str("namespace")?
+        .opt_string("namespace")?
         .unwrap_or_else(|| "default".to_string());
     let spec = s.get("spec")?;
     let kind = spec
-        .opt_str("type")?
+        .opt_string("type")?
         .unwrap_or_else(|| "ClusterIP".to_string());
     let (load_balancer, node_port) = match kind.as_str() {
         "LoadBalancer" => (true, true),
@@ -98,7 +98,7 @@ fn service(s: &J<'_>) -> Result<Option<Parsed>, ImportError> {
         };
         let port_at = p.get("port")?;
         let number = port(&port_at, port_at.int()?)?;
-        let label = match p.opt_str("name")? {
+        let label = match p.opt_string("name")? {
             Some(n) if !n.is_empty() => format!("{n} {number}/{protocol}"),
             _ => format!("{number}/{protocol}"),
         };
@@ -163,7 +163,7 @@ fn service(s: &J<'_>) -> Result<Option<Parsed>, ImportError> {
 fn lb_sources(meta: &J<'_>, spec: &J<'_>) -> Result<Vec<String>, ImportError> {
     let mut out = Vec::new();
     for r in spec.opt_arr("loadBalancerSourceRanges")? {
-        out.push(r.cidr()?);
+        out.push(cidr_at(&r)?);
     }
     if out.is_empty() {
         if let Some(ann) = meta.opt("annotations")? {
