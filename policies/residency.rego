@@ -91,6 +91,11 @@ resource_verdict(r, allowed, juris) := ["pass", "", msg] if {
 	inside := resource_jurisdictions(r) & juris
 	count(inside) > 0
 	msg := sprintf(" (%s) keeps its data in the %s jurisdiction, which is allowed", [resource_label(r), concat("/", sort(inside))])
+} else := ["error", "", msg] if {
+	not is_string(r.country)
+	is_array(r.countries)
+	count(r.countries) > 1
+	msg := sprintf(" (%s) keeps data in several countries (%s), so no single country can be allowed; list each address or move them all into allowed countries", [resource_label(r), concat(", ", sort(r.countries))])
 } else := ["error", "the country of ", msg] if {
 	not is_string(r.country)
 	msg := sprintf(" (%s) is unknown (country is missing)", [resource_label(r)])

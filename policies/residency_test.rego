@@ -190,3 +190,13 @@ test_resources_message_keeps_percent_signs if {
 	f.subject == "bucket-%s"
 	startswith(f.message, "bucket-%s (odd%dtype, us-%v-1) stores data in US, but only DE is allowed")
 }
+
+# An endpoint whose addresses lie in several countries has no single country: an error
+# that names them, never a pass.
+test_resources_several_countries_is_error_naming_them if {
+	r := object.union(res("api.example", null, true), {"type": "endpoint", "countries": ["US", "DE"]})
+	fs := residency.resources_in_allowed_countries with input as inp([account("geoip:endpoints", [r])])
+	some f in fs
+	f.status == "error"
+	contains(f.message, "several countries (DE, US)")
+}

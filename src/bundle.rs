@@ -14,14 +14,15 @@ use sha2::{Digest, Sha256};
 static CONTROLS: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/controls");
 static POLICIES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/policies");
 static PROFILES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/profiles");
-static SCHEMAS: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/schemas");
+// Evidence schemas only: schemas/ also holds report schemas (OSCAL) the catalog never uses.
+static SCHEMAS: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/schemas/evidence");
 
 /// The top-level folders of a catalog and the file extension each holds.
 const LAYOUT: [(&str, &str); 4] = [
     ("controls", "yaml"),
     ("policies", "rego"),
     ("profiles", "yaml"),
-    ("schemas", "json"),
+    ("schemas/evidence", "json"),
 ];
 
 /// The shared Rego helpers every policy may import as `data.assay.lib`.
@@ -72,7 +73,7 @@ impl Bundle {
             (&CONTROLS, "controls"),
             (&POLICIES, "policies"),
             (&PROFILES, "profiles"),
-            (&SCHEMAS, "schemas"),
+            (&SCHEMAS, "schemas/evidence"),
         ] {
             collect_embedded(dir, root, &mut files);
         }
@@ -157,6 +158,12 @@ impl Bundle {
     /// One file's text.
     pub fn get(&self, rel: &str) -> Option<&str> {
         self.files.get(rel).map(String::as_str)
+    }
+
+    /// Every file, relative path and text, in path order: exactly what [`Bundle::digest`]
+    /// covers (evidence packs write the catalog out from this).
+    pub fn all_files(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
+        self.files.iter().map(|(p, t)| (p.as_str(), t.as_str()))
     }
 
     /// SHA-256 over every file's path and contents, so a result records exactly which

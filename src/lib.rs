@@ -10,16 +10,24 @@
 //!   schemas and the evidence folder with its manifest.
 //! - [`check`] judges the selected controls against an evidence folder and keeps the
 //!   verdicts honest: missing, stale or failed evidence is an error, never a pass.
+//! - [`attest`] writes a person's attestation for a manual control.
 //! - [`waiver`] reads waivers and decides, at a given instant, which still apply.
 //! - [`report`] renders a result as a table, JSON, JUnit, SARIF or Markdown, and the
 //!   framework view (criteria → controls → status).
+//! - [`diff`] compares two results per control and subject (new failures, fixes, moved
+//!   evidence) for `assay diff` and the `check --baseline` gate.
+//! - [`pack`] seals evidence, results and the catalog they were judged with into a signed
+//!   evidence pack, verifies packs, and indexes the packs of an audit period.
 
+pub mod attest;
 pub mod bundle;
 pub mod catalog;
 pub mod check;
 pub mod collect;
+pub mod diff;
 pub mod evidence;
 pub mod fsutil;
+pub mod pack;
 pub mod policy;
 pub mod report;
 pub mod severity;

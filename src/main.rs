@@ -45,19 +45,76 @@ enum Command {
   assay check --evidence examples/coloom/evidence --profile examples/coloom/profile.yaml \\
       --waivers examples/coloom/waivers.yaml --now 2026-11-25T06:00:00Z
   assay check --evidence ev/ --fail-on high --format json --output results.json \\
-      --write junit=junit.xml --write sarif=results.sarif")]
+      --write junit=junit.xml --write sarif=results.sarif
+  assay check --evidence ev/ --baseline main-results.json --fail-on high")]
     Check(CheckArgs),
     /// Re-render a saved results.json without re-running (waiver expiry is recomputed).
     #[command(after_help = "Examples:
   assay report results.json --format markdown --output report.md
   assay report results.json --format table --framework soc2")]
     Report(ReportArgs),
+    /// Compare two results.json per control and subject: new failures, fixes, what still
+    /// fails, changed statuses and moved evidence. Exit 1 on a new failure at or above
+    /// --fail-on, so CI can gate a change on what it broke.
+    #[command(after_help = "Examples:
+  assay diff main.json pr.json
+  assay diff main.json pr.json --format markdown --output comment.md --fail-on high
+  assay diff last-month.json today.json --format json --output diff.json
+
+Categories (per control and subject): new_failure: fail or error now, and pass, waived, manual,
+attested, not_applicable or absent before (a waiver that expired counts); fixed: fail or error
+before, pass now; still_failing: the same failing status; status_changed: any other change
+(error -> fail included); evidence_changed: the same verdict, other evidence hashes; added /
+removed: in one run only (a vanished failure is removed, not fixed). OLD's waivers stand as
+they were when it was evaluated; NEW's are re-decided at --now. See docs/ci.md.
+
+Exit codes: 0 no new failure at or above --fail-on; 1 a new failure, or NEW evaluated no
+control, only not_applicable ones, or evidence that failed verification; 2 a file is missing
+or not an assay results document.")]
+    Diff(DiffArgs),
     /// Measure real infrastructure and write evidence: tls.
     #[command(subcommand)]
     Collect(CollectCmd),
     /// Evidence folder commands: import, list, verify.
     #[command(subcommand)]
     Evidence(EvidenceCmd),
+    /// Signing keys for evidence packs (Ed25519, minisign format): generate.
+    #[command(subcommand)]
+    Key(KeyCmd),
+    /// Evidence packs: seal the evidence, the results and the catalog they were judged
+    /// with into one signed folder (or .tar.gz); verify a pack; index an audit period.
+    #[command(
+        args_conflicts_with_subcommands = true,
+        subcommand_negates_reqs = true,
+        after_help = "Examples:
+  assay key generate --out keys/audit
+  assay check --evidence ev/ --profile prod.yaml --format json --output results.json
+  assay pack --evidence ev/ --results results.json --profile prod.yaml --key keys/audit.key --out packs/2026-11 --tar
+  assay pack verify packs/2026-11.tar.gz --key keys/audit.pub
+  assay pack index --period 2026-01-01..2026-12-31 packs/ --key keys/audit.pub
+  assay pack --period 2026-01-01..2026-12-31 --packs packs/ --key keys/audit.pub   (the same index)
+
+The pack: evidence/ (as is, with its manifest.json), results.json, catalog/ (the catalog the
+results were judged with), profile.yaml and waivers.yaml when given, pack.json, MANIFEST
+(sha256sum lines for every file) and MANIFEST.sig (minisign signature of MANIFEST). Packing
+refuses evidence that no longer matches its manifest and results judged on other evidence.
+
+Exit codes: 0 packed / verified / every pack sound; 1 the inputs or a pack failed their
+checks (each problem names its file); 2 bad usage. See docs/pack.md."
+    )]
+    Pack(PackArgs),
+    /// Vouch for a manual control (training, screening, a plan): writes an attestation
+    /// document with who, what, when, until when and the proof file's SHA-256. The check
+    /// reports it as `attested`, never as a tested `pass`, and only until it expires.
+    #[command(after_help = "Examples:
+  assay attest org.security-training --by 'Maria Krause, MD <maria@example.com>' \\
+      --statement 'All 16 staff completed the 2026 security training' \\
+      --file training-2026.pdf --expires 2027-06-30 --into evidence/
+  assay attest org.incident-response-plan --by 'CISO' --statement 'Plan v3 reviewed and tested' \\
+      --reference https://wiki.example/irp --expires 2027-01-31T00:00:00Z --into evidence/
+
+A bare date means the end of that day in UTC; the document records the exact instant.")]
+    Attest(AttestArgs),
     /// Catalog commands: validate, list.
     #[command(subcommand)]
     Catalog(CatalogCmd),
@@ -73,6 +130,9 @@ enum Command {
     /// Policy commands: test.
     #[command(subcommand)]
     Policy(PolicyCmd),
+    /// Profile commands: coverage of a security statement's claims, list.
+    #[command(subcommand)]
+    Profile(ProfileCmd),
 }
 
 #[derive(clap::Args)]
@@ -103,6 +163,33 @@ struct CheckArgs {
 }
 
 #[derive(clap::Args)]
+struct AttestArgs {
+    /// The manual control attested, e.g. org.security-training.
+    control: String,
+    /// Who attests: name, role, contact.
+    #[arg(long, value_name = "NAME")]
+    by: String,
+    /// What the person states is true.
+    #[arg(long, value_name = "TEXT")]
+    statement: String,
+    /// A file backing the statement; its name, size and SHA-256 are recorded.
+    #[arg(long, value_name = "PROOF")]
+    file: Option<PathBuf>,
+    /// Until when the attestation counts: RFC 3339, or a date (the end of that day, UTC).
+    #[arg(long, value_name = "DATE")]
+    expires: String,
+    /// A link to the supporting document or ticket.
+    #[arg(long, value_name = "URL")]
+    reference: Option<String>,
+    /// The evidence folder to add the attestation to (created if missing).
+    #[arg(long, value_name = "DIR")]
+    into: PathBuf,
+    /// Use the catalog in DIR (with controls/ and policies/) instead of the built-in one.
+    #[arg(long, value_name = "DIR")]
+    catalog: Option<PathBuf>,
+}
+
+#[derive(clap::Args)]
 struct ReportArgs {
     /// A results.json written by `assay check --format json`.
     results: PathBuf,
@@ -116,18 +203,42 @@ struct ReportArgs {
 }
 
 #[derive(clap::Args)]
+struct DiffArgs {
+    /// The earlier results.json: the baseline.
+    old: PathBuf,
+    /// The later results.json, compared with OLD.
+    new: PathBuf,
+    /// Output format.
+    #[arg(long, default_value = "table", value_name = "table|json|markdown")]
+    format: assay::diff::render::Format,
+    /// Write to FILE (atomically) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// The instant at which NEW's waivers are re-decided (RFC 3339); default: now.
+    #[arg(long, value_name = "RFC3339")]
+    now: Option<String>,
+    /// Exit 1 if a new failure is at or above this severity
+    /// (info, low, medium, high, critical, or none).
+    #[arg(long, default_value = "info", value_name = "SEVERITY")]
+    fail_on: FailOn,
+    /// Do not count a control that newly is `error` only because it has no evidence at all.
+    #[arg(long)]
+    allow_not_assessed: bool,
+}
+
+#[derive(clap::Args)]
 struct OutputArgs {
     /// Output format.
     #[arg(
         long,
         default_value = "table",
-        value_name = "table|json|junit|sarif|markdown"
+        value_name = "table|json|junit|sarif|markdown|oscal|html"
     )]
     format: Format,
     /// Write to FILE (atomically) instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
-    /// Show criteria → controls → status for one framework (table, markdown, json).
+    /// Show criteria → controls → status for one framework (table, markdown, json, html).
     #[arg(long, value_name = "soc2|iso27001|c5|pci|nist")]
     framework: Option<Framework>,
     /// Never colour the table (colour is used only on a terminal anyway).
@@ -145,6 +256,18 @@ struct GateArgs {
     /// evidence at all (they are still reported).
     #[arg(long)]
     allow_not_assessed: bool,
+    /// Gate only on what is new relative to FILE, the results.json of an earlier run.
+    ///
+    /// Exit 1 when a finding (control and subject) at or above --fail-on is fail or error
+    /// now and was not before: pass, waived, manual, attested, not_applicable, or absent
+    /// (a waiver that has expired since counts). Findings failing in both runs do not,
+    /// nor does error becoming fail or back. Whatever the baseline, still exit 1 when no
+    /// control was evaluated, every control is not_applicable, or evidence failed
+    /// verification. The baseline's waivers stand as they were when it was evaluated. A
+    /// baseline judged with another catalog or profile is compared anyway, with a warning
+    /// on standard error. The report itself is unchanged; `assay diff` shows the comparison.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -241,6 +364,18 @@ enum CollectCmd {
   assay collect backups pgbackrest pg-main --into evidence/
   assay collect backups --inventory inventory.yaml --into evidence/")]
     Backups(BackupsArgs),
+    /// Where the data lives: Terraform state, AWS CLI listings and Kubernetes node lists
+    /// placed by region, and endpoints placed by a GeoIP database (MaxMind DB) that you
+    /// supply; cloud.resources documents, one per account. Nothing is written unless
+    /// every input could be read.
+    #[command(after_help = "Examples:
+  assay collect residency --terraform show.json --terraform edge.tfstate --into evidence/
+  assay collect residency --terraform infra/prod --into evidence/
+  assay collect residency --aws ec2-instances.json --aws rds-instances.json --aws s3-buckets.json --into evidence/
+  assay collect residency --kubectl-nodes nodes.json --cluster prod --into evidence/
+  assay collect residency --geoip GeoLite2-Country.mmdb --endpoint app.example.com --endpoint 203.0.113.7 --into evidence/
+  assay collect residency --inventory inventory.yaml --into evidence/")]
+    Residency(ResidencyArgs),
     /// Database replication: each node's role, the replicas the primary streams to, their
     /// state and lag, and whether the connection used TLS; one db.replication document per
     /// cluster. Passwords come from the URL or PGPASSWORD / REDIS_PASSWORD / MYSQL_PWD and are never
@@ -389,12 +524,14 @@ enum EvidenceCmd {
         /// iptables, aws-sg, gcp-firewall, azure-nsg, kubernetes (net.firewall); nmap
         /// (net.ports); sshd-t (host.sshd); aws-credential-report (identity.users);
         /// restic, borg, pgbackrest, aws-backup (backup.snapshots); terraform,
-        /// aws-resources (cloud.resources); kubectl, rds, mongo (db.replication). Default:
+        /// aws-resources, kubectl-nodes (cloud.resources); kubectl, rds, mongo
+        /// (db.replication). Default:
         /// the files are assay evidence documents.
         #[arg(long, value_name = "TOOL")]
         from: Option<ImportFrom>,
         /// The asset a host firewall protects (for --from nftables and iptables); the
-        /// repository (for --from restic, required; --from borg, instead of its location).
+        /// repository (for --from restic, required; --from borg, instead of its location);
+        /// the cluster (for --from kubectl-nodes, default `kubernetes`).
         #[arg(long, value_name = "NAME")]
         asset: Option<String>,
         /// The server the `sshd -T` output was taken on (for --from sshd-t).
@@ -447,6 +584,39 @@ enum CatalogCmd {
         /// Only controls mapped to this framework (soc2, iso27001, c5, pci, nist).
         #[arg(long)]
         framework: Option<Framework>,
+        /// Use the catalog in DIR instead of the built-in one.
+        #[arg(long, value_name = "DIR")]
+        catalog: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum ProfileCmd {
+    /// Every claim of a profile's security statement: checked by which controls, manual
+    /// (needs an attestation) or not covered (and why), then the counts.
+    #[command(after_help = "Examples:
+  assay profile coverage clozer
+  assay profile coverage examples/coloom/profile.yaml --format markdown --output coverage.md
+  assay profile coverage cloudset --format json
+
+The profile is validated first (exit 2 when a claim names an unknown or unselected control,
+or quotes what its statement does not say at that line).")]
+    Coverage {
+        /// A profile: a YAML file, or the name of a built-in profile.
+        profile: String,
+        /// Output format.
+        #[arg(long, default_value = "table", value_name = "table|json|markdown")]
+        format: assay::catalog::coverage::Format,
+        /// Write to FILE (atomically) instead of standard output.
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Use the catalog in DIR instead of the built-in one.
+        #[arg(long, value_name = "DIR")]
+        catalog: Option<PathBuf>,
+    },
+    /// The built-in profiles: name, statement vendor, claims and description.
+    #[command(after_help = "Example:\n  assay profile list")]
+    List {
         /// Use the catalog in DIR instead of the built-in one.
         #[arg(long, value_name = "DIR")]
         catalog: Option<PathBuf>,
@@ -509,6 +679,12 @@ fn run(cli: Cli) -> Result<u8, Fatal> {
     match cli.command {
         Command::Check(a) => cmd_check(a),
         Command::Report(a) => cmd_report(a),
+        Command::Diff(a) => cmd_diff(a),
+        Command::Attest(a) => cmd_attest(&a),
+        Command::Key(KeyCmd::Generate { out, password_env }) => pack_outcome(
+            assay::pack::cli::key_generate(&out, password_env.as_deref()),
+        ),
+        Command::Pack(a) => cmd_pack(a),
         Command::Collect(CollectCmd::Ports {
             mut targets,
             inventory,
@@ -590,6 +766,7 @@ fn run(cli: Cli) -> Result<u8, Fatal> {
             timeout,
         ),
         Command::Collect(CollectCmd::Backups(a)) => cmd_collect_backups(&a),
+        Command::Collect(CollectCmd::Residency(a)) => cmd_collect_residency(&a),
         Command::Evidence(EvidenceCmd::Import {
             files,
             into,
@@ -627,6 +804,13 @@ fn run(cli: Cli) -> Result<u8, Fatal> {
             cmd_list(catalog.as_deref(), framework)
         }
         Command::Explain { control, catalog } => cmd_explain(catalog.as_deref(), &control),
+        Command::Profile(ProfileCmd::Coverage {
+            profile,
+            format,
+            output,
+            catalog,
+        }) => cmd_profile_coverage(catalog.as_deref(), &profile, format, output.as_deref()),
+        Command::Profile(ProfileCmd::List { catalog }) => cmd_profile_list(catalog.as_deref()),
         Command::Policy(PolicyCmd::Test {
             dir,
             coverage,
@@ -634,6 +818,36 @@ fn run(cli: Cli) -> Result<u8, Fatal> {
             quiet,
         }) => cmd_policy_test(dir.as_deref(), coverage, run.as_deref(), quiet),
     }
+}
+
+/// `assay attest`: one attestation document, added to the evidence folder.
+fn cmd_attest(a: &AttestArgs) -> Result<u8, Fatal> {
+    let loaded = load_valid(a.catalog.as_deref())?;
+    let req = assay::attest::Request {
+        control: &a.control,
+        by: &a.by,
+        statement: &a.statement,
+        proof: a.file.as_deref(),
+        expires: &a.expires,
+        reference: a.reference.as_deref(),
+        now: chrono::Utc::now(),
+    };
+    let doc =
+        assay::attest::attestation(&loaded.catalog, &req).map_err(|e| Fatal(e.to_string()))?;
+    let until = doc.body["valid_until"].as_str().unwrap_or("?").to_string();
+    let summary = EvidenceDir::add(
+        &a.into,
+        vec![(format!("attestation of {}", a.control), doc)],
+        Vec::new(),
+        &loaded.kinds,
+    )
+    .map_err(|e| Fatal(e.to_string()))?;
+    print_import(&summary, &a.into);
+    println!(
+        "{} is attested until {until} (UTC); reports show it as attested, not tested",
+        a.control
+    );
+    Ok(EXIT_PASS)
 }
 
 fn load_bundle(dir: Option<&Path>) -> Result<Bundle, Fatal> {
@@ -732,6 +946,60 @@ fn cmd_list(dir: Option<&Path>, framework: Option<Framework>) -> Result<u8, Fata
     table.with(tabled::settings::Style::sharp());
     println!("{table}");
     println!("{} controls", rows.len());
+    Ok(EXIT_PASS)
+}
+
+/// `assay profile coverage`: the profile's claims and what checks them.
+fn cmd_profile_coverage(
+    dir: Option<&Path>,
+    spec: &str,
+    format: assay::catalog::coverage::Format,
+    output: Option<&Path>,
+) -> Result<u8, Fatal> {
+    let loaded = load_valid(dir)?;
+    let profile = assay::catalog::profile::Profile::resolve(spec, &loaded.catalog)?;
+    let selected = profile.select(&loaded.catalog)?;
+    let text = assay::catalog::coverage::Coverage::new(&profile, &selected).render(format);
+    match output {
+        Some(p) => assay::fsutil::write_atomic(p, text.as_bytes())
+            .map_err(|e| Fatal(format!("{}: {e}", p.display())))?,
+        None => print!("{text}"),
+    }
+    Ok(EXIT_PASS)
+}
+
+/// `assay profile list`: the catalog's profiles.
+fn cmd_profile_list(dir: Option<&Path>) -> Result<u8, Fatal> {
+    let loaded = load_valid(dir)?;
+    let mut b = tabled::builder::Builder::default();
+    b.push_record(["profile", "statement", "claims", "controls", "description"]);
+    let names = assay::catalog::profile::builtin_names(&loaded.catalog);
+    for name in &names {
+        let p = assay::catalog::profile::Profile::resolve(name, &loaded.catalog)?;
+        let n = p.select(&loaded.catalog)?.len();
+        b.push_record([
+            name.clone(),
+            p.statement
+                .as_ref()
+                .map(|s| s.vendor.clone())
+                .unwrap_or_default(),
+            p.claims.len().to_string(),
+            n.to_string(),
+            p.description
+                .as_deref()
+                .unwrap_or("")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" "),
+        ]);
+    }
+    let mut table = b.build();
+    table.with(tabled::settings::Style::sharp()).modify(
+        tabled::settings::object::Columns::new(4..5),
+        tabled::settings::Width::wrap(70).keep_words(true),
+    );
+    println!("{table}");
+    println!("{} profiles", names.len());
     Ok(EXIT_PASS)
 }
 
@@ -979,6 +1247,7 @@ fn parse_writes(values: &[String]) -> Result<Vec<(Format, PathBuf)>, Fatal> {
 fn cmd_check(a: CheckArgs) -> Result<u8, Fatal> {
     let now = parse_now(a.now.as_deref())?;
     let writes = parse_writes(&a.write)?;
+    let baseline = read_baseline(&a.gate)?;
     let loaded = load_valid(a.catalog.as_deref())?;
     let profile = match &a.profile {
         Some(p) => Some(assay::catalog::profile::Profile::resolve(
@@ -988,7 +1257,13 @@ fn cmd_check(a: CheckArgs) -> Result<u8, Fatal> {
         None => None,
     };
     let waivers = match &a.waivers {
-        Some(path) => assay::waiver::load(path, |id| loaded.catalog.get(id).is_some())?,
+        // A waiver may name a control or one of the profile's variants.
+        Some(path) => assay::waiver::load(path, |id| {
+            loaded.catalog.get(id).is_some()
+                || profile
+                    .as_ref()
+                    .is_some_and(|p| p.variant_ids().any(|v| v == id))
+        })?,
         None => Vec::new(),
     };
     let req = assay::check::CheckRequest {
@@ -999,36 +1274,95 @@ fn cmd_check(a: CheckArgs) -> Result<u8, Fatal> {
     };
     let result = assay::check::run(&loaded.catalog, &loaded.policies, &loaded.kinds, &req)
         .map_err(|e| Fatal(e.to_string()))?;
-    emit(&result, &a.out, &writes)?;
-    Ok(gate(&result, &a.gate))
+    emit(&result, &a.out, &writes, gate_settings(&a.gate))?;
+    Ok(gate(&result, &a.gate, baseline.as_ref(), now))
 }
 
 fn cmd_report(a: ReportArgs) -> Result<u8, Fatal> {
     let now = parse_now(a.now.as_deref())?;
-    let text = std::fs::read_to_string(&a.results)
-        .map_err(|e| Fatal(format!("{}: {e}", a.results.display())))?;
-    let mut result: RunResult = serde_json::from_str(&text).map_err(|e| {
-        Fatal(format!(
-            "{}:{}:{}: not an assay results document: {e}",
-            a.results.display(),
-            e.line(),
-            e.column()
-        ))
-    })?;
-    if result.schema != assay::check::result::RESULTS_SCHEMA {
-        return Err(Fatal(format!(
-            "{}: schema '{}' is not supported (expected '{}')",
-            a.results.display(),
-            result.schema,
-            assay::check::result::RESULTS_SCHEMA
-        )));
-    }
+    let mut result = read_results(&a.results)?;
+    let baseline = read_baseline(&a.gate)?;
     result.reapply_waivers(now);
-    emit(&result, &a.out, &[])?;
-    Ok(gate(&result, &a.gate))
+    emit(&result, &a.out, &[], gate_settings(&a.gate))?;
+    Ok(gate(&result, &a.gate, baseline.as_ref(), now))
 }
 
-fn emit(result: &RunResult, out: &OutputArgs, writes: &[(Format, PathBuf)]) -> Result<(), Fatal> {
+/// Reads a saved results.json (the one reader: schema, line and column, field).
+fn read_results(path: &Path) -> Result<RunResult, Fatal> {
+    RunResult::read(path).map_err(|e| Fatal(e.to_string()))
+}
+
+/// A `--baseline` results file, read before anything runs so a bad one costs nothing.
+struct Baseline {
+    file: String,
+    result: RunResult,
+}
+
+fn read_baseline(g: &GateArgs) -> Result<Option<Baseline>, Fatal> {
+    match &g.baseline {
+        Some(p) => Ok(Some(Baseline {
+            file: p.display().to_string(),
+            result: read_results(p)?,
+        })),
+        None => Ok(None),
+    }
+}
+
+/// `assay diff OLD NEW`: the comparison in the chosen format, and the gate on new
+/// failures (see assay::diff).
+fn cmd_diff(a: DiffArgs) -> Result<u8, Fatal> {
+    use assay::diff::{compare, render, Run};
+    let now = parse_now(a.now.as_deref())?;
+    let old = read_results(&a.old)?;
+    let new = read_results(&a.new)?;
+    let (old_file, new_file) = (a.old.display().to_string(), a.new.display().to_string());
+    let d = compare(
+        Run {
+            file: &old_file,
+            result: &old,
+        },
+        Run {
+            file: &new_file,
+            result: &new,
+        },
+        now,
+    );
+    let text = render::render(&d, a.format).map_err(|e| Fatal(e.to_string()))?;
+    let table_on_stdout = a.output.is_none() && a.format == render::Format::Table;
+    if !table_on_stdout {
+        for w in &d.warnings {
+            eprintln!("assay: warning: {w}");
+        }
+    }
+    match &a.output {
+        Some(path) => {
+            assay::fsutil::write_atomic(path, text.as_bytes())
+                .map_err(|e| Fatal(format!("{}: cannot write: {e}", path.display())))?;
+            eprintln!("{}", d.summary());
+        }
+        None => {
+            print!("{text}");
+            let _ = std::io::stdout().flush();
+        }
+    }
+    Ok(exit_code(&d.gate(a.fail_on, a.allow_not_assessed)))
+}
+
+/// The gate settings, for the reports that show the gate (html).
+fn gate_settings(g: &GateArgs) -> assay::report::GateSettings {
+    assay::report::GateSettings {
+        fail_on: g.fail_on,
+        allow_not_assessed: g.allow_not_assessed,
+        baseline: g.baseline.is_some(),
+    }
+}
+
+fn emit(
+    result: &RunResult,
+    out: &OutputArgs,
+    writes: &[(Format, PathBuf)],
+    gate: assay::report::GateSettings,
+) -> Result<(), Fatal> {
     let color = !out.no_color
         && out.output.is_none()
         && std::io::stdout().is_terminal()
@@ -1039,6 +1373,7 @@ fn emit(result: &RunResult, out: &OutputArgs, writes: &[(Format, PathBuf)]) -> R
         RenderOptions {
             framework: out.framework,
             color,
+            gate: Some(gate),
         },
     )
     .map_err(|e| Fatal(e.to_string()))?;
@@ -1050,6 +1385,7 @@ fn emit(result: &RunResult, out: &OutputArgs, writes: &[(Format, PathBuf)]) -> R
             RenderOptions {
                 framework: None,
                 color: false,
+                gate: Some(gate),
             },
         )
         .map_err(|e| Fatal(e.to_string()))?;
@@ -1071,8 +1407,43 @@ fn emit(result: &RunResult, out: &OutputArgs, writes: &[(Format, PathBuf)]) -> R
     Ok(())
 }
 
-fn gate(result: &RunResult, g: &GateArgs) -> u8 {
-    let gate = result.gate(g.fail_on, g.allow_not_assessed);
+/// The gate of a run; with `--baseline`, only what is new relative to it fails.
+fn gate(
+    result: &RunResult,
+    g: &GateArgs,
+    baseline: Option<&Baseline>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> u8 {
+    let gate = match baseline {
+        None => result.gate(g.fail_on, g.allow_not_assessed),
+        Some(b) => {
+            let d = assay::diff::compare(
+                assay::diff::Run {
+                    file: &b.file,
+                    result: &b.result,
+                },
+                assay::diff::Run {
+                    file: "this run",
+                    result,
+                },
+                now,
+            );
+            for w in &d.warnings {
+                eprintln!("assay: warning: {w}");
+            }
+            eprintln!(
+                "assay: compared with the baseline {}: {}",
+                b.file,
+                d.summary()
+            );
+            d.gate(g.fail_on, g.allow_not_assessed)
+        }
+    };
+    exit_code(&gate)
+}
+
+/// 0 when the gate passed; otherwise its reasons on standard error and 1.
+fn exit_code(gate: &assay::check::result::Gate) -> u8 {
     if gate.passed {
         EXIT_PASS
     } else {
@@ -1139,6 +1510,10 @@ enum ImportFrom {
     /// `s3api list-buckets` (cloud.resources: where each keeps its data).
     #[value(name = "aws-resources")]
     AwsResources,
+    /// `kubectl get nodes -o json` (cloud.resources: where each node runs, from its region
+    /// label; --asset names the cluster, default `kubernetes`).
+    #[value(name = "kubectl-nodes")]
+    KubectlNodes,
     /// `kubectl get sts,deploy,pods,nodes -A -o json` (db.replication, one per StatefulSet
     /// and Deployment: ready pods and their nodes' zones).
     Kubectl,
@@ -1557,6 +1932,10 @@ fn cmd_import_net(
             ImportFrom::Nmap => nmap::parse(&text),
             ImportFrom::Terraform => assay::collect::residency::terraform::parse(&text),
             ImportFrom::AwsResources => assay::collect::residency::aws_cli::parse(&text),
+            ImportFrom::KubectlNodes => assay::collect::residency::kubernetes::parse(
+                &text,
+                asset.unwrap_or(assay::collect::residency::kubernetes::DEFAULT_CLUSTER),
+            ),
             ImportFrom::Kubectl => assay::collect::db::import::kubectl::parse(&text),
             ImportFrom::Rds => assay::collect::db::import::rds::parse(&text),
             ImportFrom::Mongo => assay::collect::db::import::mongo::parse(&text),
@@ -2313,4 +2692,279 @@ fn backup_summary(body: &serde_json::Value) -> String {
         s.push_str(&format!(" (incomplete: {i})"));
     }
     s
+}
+
+/// `assay collect residency`.
+#[derive(clap::Args, Clone)]
+struct ResidencyArgs {
+    /// `terraform show -json` output, a `.tfstate` file, or a Terraform folder (then
+    /// `terraform show -json` runs there) (repeatable).
+    #[arg(long, value_name = "FILE|DIR")]
+    terraform: Vec<PathBuf>,
+    /// `aws ec2 describe-instances`, `ec2 describe-volumes`, `rds describe-db-instances` or
+    /// `s3api list-buckets` output (repeatable).
+    #[arg(long, value_name = "FILE")]
+    aws: Vec<PathBuf>,
+    /// `kubectl get nodes -o json` output of the cluster --cluster (repeatable).
+    #[arg(long = "kubectl-nodes", value_name = "FILE")]
+    kubectl_nodes: Vec<PathBuf>,
+    /// The cluster the --kubectl-nodes files come from (the subject is k8s:<NAME>).
+    #[arg(long, value_name = "NAME", default_value = assay::collect::residency::kubernetes::DEFAULT_CLUSTER)]
+    cluster: String,
+    /// A MaxMind DB file (GeoLite2/GeoIP2 Country or City) that places the endpoints
+    /// [default: the inventory's residency.geoip].
+    #[arg(long, value_name = "FILE.mmdb")]
+    geoip: Option<PathBuf>,
+    /// A host name or address to place with --geoip; every address it resolves to is
+    /// looked up (repeatable).
+    #[arg(long = "endpoint", value_name = "HOST")]
+    endpoints: Vec<String>,
+    /// Also read the inventory's `residency` section (terraform, aws, kubectl_nodes: lists
+    /// of files; geoip: a file; endpoints: hosts or {host, stores_data}); paths are
+    /// relative to the inventory file.
+    #[arg(long, value_name = "FILE")]
+    inventory: Option<PathBuf>,
+    /// The evidence folder to add the documents to (created if missing).
+    #[arg(long, value_name = "DIR")]
+    into: PathBuf,
+}
+
+/// `assay collect residency`: every input read and placed, then one cloud.resources
+/// document per account added; nothing is added when any input is bad.
+fn cmd_collect_residency(a: &ResidencyArgs) -> Result<u8, Fatal> {
+    use assay::collect::residency::{geoip::Endpoint, run};
+    let mut inputs = run::Inputs {
+        terraform: a.terraform.clone(),
+        aws: a.aws.clone(),
+        kubectl_nodes: a
+            .kubectl_nodes
+            .iter()
+            .map(|f| run::NodeList {
+                file: f.clone(),
+                cluster: a.cluster.clone(),
+            })
+            .collect(),
+        geoip: a.geoip.clone(),
+        endpoints: a
+            .endpoints
+            .iter()
+            .map(|h| Endpoint {
+                host: h.clone(),
+                stores_data: true,
+            })
+            .collect(),
+    };
+    if let Some(inv) = &a.inventory {
+        inputs.add_inventory(inv).map_err(Fatal)?;
+    }
+    let got = run::collect(&inputs).map_err(|errors| Fatal(errors.join("\n")))?;
+    for w in &got.warnings {
+        eprintln!("assay: warning: {w}");
+    }
+    let mut b = tabled::builder::Builder::default();
+    b.push_record(["subject", "source", "what was found"]);
+    for (_, d) in &got.docs {
+        b.push_record([d.subject.clone(), d.source.clone(), run::summary(&d.body)]);
+    }
+    let kinds = KindRegistry::from_bundle(&Bundle::builtin())?;
+    let summary = EvidenceDir::add(&a.into, got.docs, Vec::new(), &kinds)
+        .map_err(|e| Fatal(e.to_string()))?;
+    let mut t = b.build();
+    t.with(tabled::settings::Style::sharp());
+    println!(
+        "{t}\n{} document(s) added, {} unchanged, into {}",
+        summary.added.len(),
+        summary.unchanged.len(),
+        a.into.display()
+    );
+    Ok(EXIT_PASS)
+}
+
+#[derive(Subcommand)]
+enum KeyCmd {
+    /// Generate an Ed25519 key pair in minisign's format: NAME.key (the secret key, mode
+    /// 0600, never printed) and NAME.pub (the public key, for auditors). Never overwrites.
+    #[command(after_help = "Examples:
+  assay key generate --out keys/audit
+  AUDIT_KEY_PASSWORD=… assay key generate --out keys/audit --password-env AUDIT_KEY_PASSWORD
+
+Without --password-env the secret key is not encrypted (for CI, where the file is the secret);
+with it, it is encrypted as minisign does (scrypt), and `assay pack` needs the same option.")]
+    Generate {
+        /// The file name prefix: writes NAME.key and NAME.pub.
+        #[arg(long, value_name = "NAME")]
+        out: PathBuf,
+        /// Encrypt the secret key with the password in this environment variable.
+        #[arg(long, value_name = "VAR")]
+        password_env: Option<String>,
+    },
+}
+
+#[derive(clap::Args)]
+struct PackArgs {
+    #[command(subcommand)]
+    cmd: Option<PackCmd>,
+    /// The evidence folder the results were judged on.
+    #[arg(long, value_name = "DIR", required_unless_present = "period")]
+    evidence: Option<PathBuf>,
+    /// The results of the run (`assay check --format json --output results.json`).
+    #[arg(long, value_name = "FILE", required_unless_present = "period")]
+    results: Option<PathBuf>,
+    /// The pack folder to create (must not exist); --tar also writes PACK.tar.gz.
+    #[arg(long, value_name = "PACK", required_unless_present = "period")]
+    out: Option<PathBuf>,
+    /// Packing: the secret key to sign with (NAME.key). With --period: the public key
+    /// (NAME.pub) to verify every pack with.
+    #[arg(long, value_name = "KEY", required_unless_present = "period")]
+    key: Option<PathBuf>,
+    /// The environment variable holding the secret key's password, if it has one.
+    #[arg(long, value_name = "VAR")]
+    password_env: Option<String>,
+    /// The catalog folder the run used (`check --catalog`); default: what the results record.
+    #[arg(long, value_name = "DIR")]
+    catalog: Option<PathBuf>,
+    /// The profile file the run used, when it is not one of the catalog's profiles.
+    #[arg(long, value_name = "FILE")]
+    profile: Option<PathBuf>,
+    /// The waivers file the run used.
+    #[arg(long, value_name = "FILE")]
+    waivers: Option<PathBuf>,
+    /// Also write PACK.tar.gz.
+    #[arg(long)]
+    tar: bool,
+    /// Index the packs of an audit period instead of packing (= `assay pack index`).
+    #[arg(long, value_name = "FROM..TO", requires = "packs",
+          conflicts_with_all = ["evidence", "results", "out", "catalog", "profile", "waivers", "tar", "password_env"])]
+    period: Option<String>,
+    /// With --period: a pack folder, a .tar.gz, or a folder of packs (repeatable).
+    #[arg(long, value_name = "DIR", requires = "period")]
+    packs: Vec<PathBuf>,
+    /// With --period: check hashes only, not signatures.
+    #[arg(long, requires = "period", conflicts_with = "key")]
+    no_signature: bool,
+    /// With --period: the index format.
+    #[arg(long, value_enum, default_value = "table")]
+    format: assay::pack::period::IndexFormat,
+}
+
+#[derive(Subcommand)]
+enum PackCmd {
+    /// Verify a pack folder or .tar.gz: every file against MANIFEST (edited, missing, extra),
+    /// MANIFEST.sig against the public key, and the contents against each other.
+    #[command(after_help = "Examples:
+  assay pack verify packs/2026-11 --key keys/audit.pub
+  assay pack verify packs/2026-11.tar.gz --key keys/audit.pub
+  assay pack verify packs/2026-11 --no-signature      (hashes only: says the signature was NOT checked)
+
+Without --key the signature cannot be checked, and the pack fails unless --no-signature says
+that hashes alone are wanted. Exit 0 only when nothing is wrong; 1 with one line per problem.")]
+    Verify {
+        /// The pack folder or .tar.gz.
+        pack: PathBuf,
+        /// The public key (NAME.pub) the pack must be signed with.
+        #[arg(long, value_name = "PUB")]
+        key: Option<PathBuf>,
+        /// Check hashes only; the signature is reported as NOT checked.
+        #[arg(long, conflicts_with = "key")]
+        no_signature: bool,
+    },
+    /// Index the packs of an audit period: verifies each, counts those run in the period,
+    /// and prints per control runs, pass / fail / error, pass ratio, first and last status.
+    #[command(after_help = "Examples:
+  assay pack index --period 2026-01-01..2026-12-31 packs/ --key keys/audit.pub
+  assay pack index --period 2026-07-01..2026-09-30 packs/q3-*.tar.gz --key keys/audit.pub --format markdown
+
+FROM and TO are inclusive; a date is the whole day in UTC. A pack's run time is when its
+results were evaluated (`check --now`). Packs that fail verification are listed and not
+counted, and make the exit code 1, as does a period without any sound pack.")]
+    Index {
+        /// The period, FROM..TO (dates or RFC 3339 instants).
+        #[arg(long, value_name = "FROM..TO")]
+        period: String,
+        /// Pack folders, .tar.gz files, or folders holding them.
+        #[arg(required = true, value_name = "PACK")]
+        packs: Vec<PathBuf>,
+        /// The public key (NAME.pub) every pack must be signed with.
+        #[arg(long, value_name = "PUB")]
+        key: Option<PathBuf>,
+        /// Check hashes only, not signatures.
+        #[arg(long, conflicts_with = "key")]
+        no_signature: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "table")]
+        format: assay::pack::period::IndexFormat,
+    },
+}
+
+fn cmd_pack(a: PackArgs) -> Result<u8, Fatal> {
+    use assay::pack::cli;
+    let outcome = match (a.cmd, a.period) {
+        (
+            Some(PackCmd::Verify {
+                pack,
+                key,
+                no_signature,
+            }),
+            _,
+        ) => cli::pack_verify(&pack, key.as_deref(), no_signature),
+        (
+            Some(PackCmd::Index {
+                period,
+                packs,
+                key,
+                no_signature,
+                format,
+            }),
+            _,
+        ) => cli::pack_index(&period, &packs, key.as_deref(), no_signature, format),
+        (None, Some(period)) => cli::pack_index(
+            &period,
+            &a.packs,
+            a.key.as_deref(),
+            a.no_signature,
+            a.format,
+        ),
+        (None, None) => match (a.evidence, a.results, a.out, a.key) {
+            (Some(evidence), Some(results), Some(out), Some(key)) => cli::pack(
+                evidence,
+                results,
+                out,
+                key,
+                a.password_env.as_deref(),
+                a.catalog,
+                a.profile,
+                a.waivers,
+                a.tar,
+            ),
+            _ => {
+                return Err(Fatal(
+                    "pack: give --evidence, --results, --out and --key".into(),
+                ))
+            }
+        },
+    };
+    pack_outcome(outcome)
+}
+
+/// Prints a pack command's outcome: exit 0 when it passed, 1 when a pack or its inputs
+/// failed their checks, 2 (Fatal) when the command could not run.
+fn pack_outcome(r: Result<assay::pack::cli::Outcome, assay::pack::PackError>) -> Result<u8, Fatal> {
+    match r {
+        Ok(o) => {
+            print!("{}", o.stdout);
+            let _ = std::io::stdout().flush();
+            for line in &o.stderr {
+                eprintln!("assay: {line}");
+            }
+            Ok(if o.ok { EXIT_PASS } else { EXIT_GATE })
+        }
+        Err(assay::pack::PackError::Refused(problems)) => {
+            for p in &problems {
+                eprintln!("assay: {p}");
+            }
+            eprintln!("assay: nothing was packed ({} problem(s))", problems.len());
+            Ok(EXIT_GATE)
+        }
+        Err(e) => Err(Fatal(e.to_string())),
+    }
 }

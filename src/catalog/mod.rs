@@ -6,6 +6,7 @@
 //! ids well formed). `assay check` refuses to run on a catalog that does not validate.
 
 mod control;
+pub mod coverage;
 pub mod frameworks;
 pub mod profile;
 pub mod validate;

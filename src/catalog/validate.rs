@@ -182,7 +182,7 @@ fn check_control(
     }
 }
 
-fn valid_id(id: &str) -> bool {
+pub(crate) fn valid_id(id: &str) -> bool {
     let mut parts = id.split('.');
     let area_ok = parts.next().is_some_and(|a| {
         !a.is_empty()

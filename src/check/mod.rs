@@ -253,10 +253,20 @@ fn evaluate_one(
     findings.sort_by(|a, b| {
         (&a.subject, a.status, &a.message).cmp(&(&b.subject, b.status, &b.message))
     });
+    // A profile variant carries its own id and title; the rest is its control's.
+    let description = if sel.is_variant() {
+        format!(
+            "Profile variant of {} with its own params. {}",
+            c.id,
+            c.description.trim()
+        )
+    } else {
+        c.description.trim().to_string()
+    };
     let mut r = ControlResult {
-        id: c.id.clone(),
-        title: c.title.clone(),
-        description: c.description.trim().to_string(),
+        id: sel.id.clone(),
+        title: sel.title.clone(),
+        description,
         severity: c.severity,
         status: Status::Error,
         tags: c.tags.clone(),
@@ -340,6 +350,9 @@ fn run_policy(
                 if let Some(why) = incomplete {
                     status = Status::Error;
                     message = format!("evidence incomplete: {why} (the policy saw no violation in the part collected: {message})");
+                } else if c.manual {
+                    // A manual control's pass rests on an attestation, not a measurement.
+                    status = Status::Attested;
                 }
             }
             Finding {

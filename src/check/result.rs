@@ -34,18 +34,22 @@ pub enum Status {
     Waived,
     /// Needs a person's attestation.
     Manual,
+    /// A manual control vouched for by a valid attestation: a person's word, not a test,
+    /// so reports keep it apart from `pass`.
+    Attested,
     /// The policy decided nothing is in scope.
     NotApplicable,
 }
 
 impl Status {
     /// Every status, in summary order.
-    pub const ALL: [Status; 6] = [
+    pub const ALL: [Status; 7] = [
         Status::Pass,
         Status::Fail,
         Status::Error,
         Status::Waived,
         Status::Manual,
+        Status::Attested,
         Status::NotApplicable,
     ];
 
@@ -57,19 +61,22 @@ impl Status {
             Status::Error => "error",
             Status::Waived => "waived",
             Status::Manual => "manual",
+            Status::Attested => "attested",
             Status::NotApplicable => "not_applicable",
         }
     }
 
     /// How much a status weighs when findings are combined: the control shows the
     /// heaviest. A known violation outranks "could not judge", which outranks anything
-    /// that looks good, so nothing bad is ever hidden under a pass.
+    /// that looks good, so nothing bad is ever hidden under a pass; a person's word
+    /// (attested) weighs more than a test that passed, so it is never shown as tested.
     fn weight(self) -> u8 {
         match self {
-            Status::Fail => 6,
-            Status::Error => 5,
-            Status::Manual => 4,
-            Status::Waived => 3,
+            Status::Fail => 7,
+            Status::Error => 6,
+            Status::Manual => 5,
+            Status::Waived => 4,
+            Status::Attested => 3,
             Status::Pass => 2,
             Status::NotApplicable => 1,
         }
@@ -453,4 +460,118 @@ pub struct Gate {
 /// Formats the current wall-clock time for `generated_at`.
 pub fn now_string() -> String {
     format_instant(&Utc::now())
+}
+
+/// Why a saved results file could not be used. Every message starts with the file, and
+/// says the line and column or the field where that helps.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    /// The file cannot be read.
+    #[error("{path}: cannot read: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// Not JSON, or JSON that is not a results document.
+    #[error("{path}:{line}:{column}: not an assay results document: {message}")]
+    Parse {
+        /// The file.
+        path: String,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What the parser said.
+        message: String,
+    },
+    /// JSON without the results schema marker.
+    #[error("{path}: not an assay results document: {message} (expected \"schema\": \"{RESULTS_SCHEMA}\")")]
+    NotResults {
+        /// The file.
+        path: String,
+        /// What was found instead.
+        message: String,
+    },
+    /// Another version or another kind of document.
+    #[error("{path}: schema '{found}' is not supported (expected '{RESULTS_SCHEMA}')")]
+    Schema {
+        /// The file.
+        path: String,
+        /// The schema it declares.
+        found: String,
+    },
+    /// A field that parsed but cannot be used.
+    #[error("{path}: {field}: {message}")]
+    Field {
+        /// The file.
+        path: String,
+        /// The field, e.g. `evaluated_at`.
+        field: &'static str,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+impl RunResult {
+    /// Reads and checks a saved `results.json`: the one reader behind `assay report`,
+    /// `assay diff` and `check --baseline`. The schema marker is checked before the
+    /// fields, so a diff, an evidence document or a future version is named as such
+    /// instead of as a missing field; `evaluated_at` must be an instant, since waivers
+    /// are re-decided against it. Waivers are not re-decided here.
+    pub fn read(path: &std::path::Path) -> Result<RunResult, ReadError> {
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| ReadError::Io {
+            path: shown.clone(),
+            source,
+        })?;
+        let parse_error = |e: serde_json::Error| ReadError::Parse {
+            path: shown.clone(),
+            line: e.line(),
+            column: e.column(),
+            message: e.to_string(),
+        };
+        let probe: serde_json::Value = serde_json::from_str(&text).map_err(parse_error)?;
+        match probe.get("schema") {
+            Some(serde_json::Value::String(s)) if s == RESULTS_SCHEMA => {}
+            Some(serde_json::Value::String(s)) => {
+                return Err(ReadError::Schema {
+                    path: shown,
+                    found: s.clone(),
+                })
+            }
+            Some(other) => {
+                return Err(ReadError::NotResults {
+                    path: shown,
+                    message: format!("\"schema\" is {}", crate::evidence::json_type_name(other)),
+                })
+            }
+            None if probe.is_object() => {
+                return Err(ReadError::NotResults {
+                    path: shown,
+                    message: "no \"schema\" field".into(),
+                })
+            }
+            None => {
+                return Err(ReadError::NotResults {
+                    path: shown,
+                    message: format!(
+                        "the document is {}, not an object",
+                        crate::evidence::json_type_name(&probe)
+                    ),
+                })
+            }
+        }
+        drop(probe);
+        let result: RunResult = serde_json::from_str(&text).map_err(parse_error)?;
+        if let Err(message) = parse_instant(&result.evaluated_at) {
+            return Err(ReadError::Field {
+                path: shown,
+                field: "evaluated_at",
+                message,
+            });
+        }
+        Ok(result)
+    }
 }

@@ -79,6 +79,22 @@ pub fn section(
         .ok_or_else(|| format!("{shown}: {field}: expected a list of {what}"))
 }
 
+/// The mapping at `path` (e.g. `["residency"]`) of an inventory file, for collectors whose
+/// section names its inputs. Missing, or not a mapping, is an error naming the file and
+/// the field; `what` says what the mapping holds ("residency inputs").
+pub fn mapping(file: &Path, path: &[&str], what: &str) -> Result<serde_yaml_ng::Mapping, String> {
+    let shown = file.display();
+    let doc = read(file)?;
+    let field = path.join(".");
+    let node = path
+        .iter()
+        .try_fold(&doc, |n, key| n.get(*key))
+        .ok_or_else(|| format!("{shown}: {field}: missing (expected a mapping of {what})"))?;
+    node.as_mapping()
+        .cloned()
+        .ok_or_else(|| format!("{shown}: {field}: expected a mapping of {what}"))
+}
+
 fn read(file: &Path) -> Result<serde_yaml_ng::Value, String> {
     let shown = file.display();
     let text = std::fs::read_to_string(file).map_err(|e| format!("{shown}: {e}"))?;

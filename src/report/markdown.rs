@@ -153,6 +153,7 @@ pub(crate) fn badge(s: Status) -> String {
         Status::Error => "⛔",
         Status::Waived => "⏸️",
         Status::Manual => "✍️",
+        Status::Attested => "🖋️",
         Status::NotApplicable => "➖",
     };
     format!("{sym} {s}")

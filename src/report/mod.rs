@@ -5,9 +5,11 @@
 //! evaluating anything twice.
 
 pub mod framework;
+pub mod html;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod oscal;
 pub mod sarif;
 pub mod table;
 mod text;
@@ -17,6 +19,7 @@ use std::str::FromStr;
 
 use crate::catalog::Framework;
 use crate::check::result::RunResult;
+use crate::severity::FailOn;
 
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,16 +34,22 @@ pub enum Format {
     Sarif,
     /// Markdown for auditors.
     Markdown,
+    /// NIST OSCAL 1.1.3 assessment results (JSON).
+    Oscal,
+    /// One self-contained HTML page: filters, findings, evidence hashes, framework view.
+    Html,
 }
 
 impl Format {
     /// Every format.
-    pub const ALL: [Format; 5] = [
+    pub const ALL: [Format; 7] = [
         Format::Table,
         Format::Json,
         Format::Junit,
         Format::Sarif,
         Format::Markdown,
+        Format::Oscal,
+        Format::Html,
     ];
 
     /// The name used on the command line.
@@ -51,6 +60,8 @@ impl Format {
             Format::Junit => "junit",
             Format::Sarif => "sarif",
             Format::Markdown => "markdown",
+            Format::Oscal => "oscal",
+            Format::Html => "html",
         }
     }
 }
@@ -69,7 +80,12 @@ impl FromStr for Format {
             .into_iter()
             .find(|f| f.name() == s)
             .ok_or_else(|| {
-                format!("unknown format '{s}' (expected table, json, junit, sarif or markdown)")
+                let names: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
+                let (last, rest) = names.split_last().unwrap_or((&"", &[]));
+                format!(
+                    "unknown format '{s}' (expected {} or {last})",
+                    rest.join(", ")
+                )
             })
     }
 }
@@ -81,17 +97,34 @@ pub struct RenderOptions {
     pub framework: Option<Framework>,
     /// Use ANSI colours (only for the table, and only on a terminal).
     pub color: bool,
+    /// How the run is gated, for the formats that show the gate's outcome (html);
+    /// `None` shows the default gate (`--fail-on info`).
+    pub gate: Option<GateSettings>,
+}
+
+/// The gate settings of a run, as given on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GateSettings {
+    /// `--fail-on`.
+    pub fail_on: FailOn,
+    /// `--allow-not-assessed`.
+    pub allow_not_assessed: bool,
+    /// Whether `--baseline` was given (the exit code then gates only on what is new).
+    pub baseline: bool,
 }
 
 /// Errors rendering a result.
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
     /// The framework view is not defined for this format.
-    #[error("--framework works with the table, markdown and json formats, not {0}")]
+    #[error("--framework works with the table, markdown, json and html formats, not {0}")]
     FrameworkUnsupported(Format),
     /// Serialisation failed.
     #[error("cannot serialise the result: {0}")]
     Serialize(String),
+    /// The result holds a value OSCAL cannot express (the message names the field).
+    #[error("cannot write OSCAL: {0}")]
+    Oscal(String),
 }
 
 /// The one-line summary of a result ("37 controls: 20 pass, 8 fail, …").
@@ -109,11 +142,13 @@ pub fn render(
         (Format::Table, Some(fw)) => Ok(framework::table(result, fw, opts.color)),
         (Format::Markdown, Some(fw)) => Ok(framework::markdown(result, fw)),
         (Format::Json, Some(fw)) => framework::json(result, fw),
+        (Format::Html, fw) => Ok(html::render(result, fw, opts.gate)),
         (f, Some(_)) => Err(RenderError::FrameworkUnsupported(f)),
         (Format::Table, None) => Ok(table::render(result, opts.color)),
         (Format::Json, None) => json::render(result),
         (Format::Junit, None) => Ok(junit::render(result)),
         (Format::Sarif, None) => sarif::render(result),
         (Format::Markdown, None) => Ok(markdown::render(result)),
+        (Format::Oscal, None) => oscal::render(result),
     }
 }

@@ -58,6 +58,7 @@ pub fn paint(s: &str, status: Status, color: bool) -> String {
         Status::Error => "35;1",
         Status::Waived => "33",
         Status::Manual => "36",
+        Status::Attested => "34",
         Status::NotApplicable => "2",
     };
     format!("\x1b[{code}m{s}\x1b[0m")

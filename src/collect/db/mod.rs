@@ -746,6 +746,11 @@ mod tests {
         assert!(cs[2].urls.is_empty());
         let example =
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/coloom/inventory.yaml");
-        assert_eq!(inventory_clusters(&example).unwrap().len(), 3);
+        let ex = inventory_clusters(&example).unwrap();
+        assert_eq!(ex.len(), 3);
+        assert!(
+            ex.iter().all(|c| !c.urls.is_empty()),
+            "every example cluster names its nodes"
+        );
     }
 }

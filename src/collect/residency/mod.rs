@@ -1,9 +1,14 @@
 //! Residency: where the data lives. `regions.rs` places a provider's region in a country
-//! and jurisdiction; importers turn inventories (Terraform state, …) into
-//! `cloud.resources` evidence with a country for every resource, or an honest null.
+//! and jurisdiction; importers turn inventories (Terraform state, AWS CLI listings,
+//! Kubernetes node lists) into `cloud.resources` evidence with a country for every
+//! resource, or an honest null; `geoip.rs` places endpoints by their addresses; `run.rs`
+//! is `assay collect residency`, which reads them all at once.
 
 pub mod aws_cli;
+pub mod geoip;
+pub mod kubernetes;
 pub mod regions;
+pub mod run;
 pub mod terraform;
 
 use crate::evidence::Document;
