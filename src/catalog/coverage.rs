@@ -7,7 +7,6 @@
 //! quote is where the claim says it is.
 
 use std::fmt;
-use std::str::FromStr;
 
 use serde::Serialize;
 use tabled::builder::Builder;
@@ -18,46 +17,8 @@ use super::profile::{ClaimStatus, Profile, Selected, Statement};
 /// The coverage document format version.
 pub const COVERAGE_SCHEMA: &str = "assay.coverage/v1";
 
-/// An output format of `assay profile coverage`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    /// A table for the terminal.
-    Table,
-    /// The coverage document (`assay.coverage/v1`).
-    Json,
-    /// Markdown, e.g. for a trust page or an audit file.
-    Markdown,
-}
-
-impl Format {
-    /// Every format.
-    pub const ALL: [Format; 3] = [Format::Table, Format::Json, Format::Markdown];
-
-    /// The name used on the command line.
-    pub fn name(self) -> &'static str {
-        match self {
-            Format::Table => "table",
-            Format::Json => "json",
-            Format::Markdown => "markdown",
-        }
-    }
-}
-
-impl fmt::Display for Format {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for Format {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Format::ALL
-            .into_iter()
-            .find(|f| f.name() == s)
-            .ok_or_else(|| format!("unknown format '{s}' (expected table, json or markdown)"))
-    }
-}
+/// The output formats (shared with the other small documents).
+pub use crate::report::DocFormat as Format;
 
 /// The coverage of one profile's statement.
 #[derive(Debug, Clone, Serialize)]

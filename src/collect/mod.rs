@@ -10,5 +10,6 @@ pub mod identity;
 pub mod inventory;
 pub(crate) mod json_at;
 pub mod net;
+pub(crate) mod process;
 pub mod residency;
 pub mod tls;

@@ -7,9 +7,7 @@
 //! that says how many were left out (a GitHub comment holds at most 65,536 characters);
 //! the JSON always lists every entry.
 
-use std::fmt;
 use std::fmt::Write as _;
-use std::str::FromStr;
 
 use tabled::builder::Builder;
 use tabled::settings::{object::Columns, Style, Width};
@@ -21,47 +19,8 @@ use crate::report::RenderError;
 /// Rows shown per Markdown section before the rest is counted instead of listed.
 pub const MARKDOWN_ROWS: usize = 100;
 
-/// An output format of `assay diff`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    /// A table for the terminal.
-    Table,
-    /// The diff document (`assay.diff/v1`).
-    Json,
-    /// Markdown for a pull-request comment.
-    Markdown,
-}
-
-impl Format {
-    /// Every format.
-    pub const ALL: [Format; 3] = [Format::Table, Format::Json, Format::Markdown];
-
-    /// The name used on the command line.
-    pub fn name(self) -> &'static str {
-        match self {
-            Format::Table => "table",
-            Format::Json => "json",
-            Format::Markdown => "markdown",
-        }
-    }
-}
-
-impl fmt::Display for Format {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for Format {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let s = if s == "md" { "markdown" } else { s };
-        Format::ALL
-            .into_iter()
-            .find(|f| f.name() == s)
-            .ok_or_else(|| format!("unknown format '{s}' (expected table, json or markdown)"))
-    }
-}
+/// The output formats (shared with the other small documents).
+pub use crate::report::DocFormat as Format;
 
 /// Renders `d` in `format`.
 pub fn render(d: &Diff, format: Format) -> Result<String, RenderError> {

@@ -66,6 +66,49 @@ impl Format {
     }
 }
 
+/// The formats of assay's smaller documents (coverage, diff): a table for the terminal,
+/// the JSON document, or Markdown (also spelt `md`) for a page or a pull-request comment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocFormat {
+    /// A table for the terminal.
+    Table,
+    /// The command's JSON document.
+    Json,
+    /// Markdown.
+    Markdown,
+}
+
+impl DocFormat {
+    /// Every format.
+    pub const ALL: [DocFormat; 3] = [DocFormat::Table, DocFormat::Json, DocFormat::Markdown];
+
+    /// The name used on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            DocFormat::Table => "table",
+            DocFormat::Json => "json",
+            DocFormat::Markdown => "markdown",
+        }
+    }
+}
+
+impl fmt::Display for DocFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for DocFormat {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = if s == "md" { "markdown" } else { s };
+        DocFormat::ALL
+            .into_iter()
+            .find(|f| f.name() == s)
+            .ok_or_else(|| format!("unknown format '{s}' (expected table, json or markdown)"))
+    }
+}
+
 impl fmt::Display for Format {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())

@@ -1,10 +1,9 @@
 //! Running a backup tool: no terminal (stdin is closed, so a missing password fails
 //! instead of prompting), a deadline, and every text it prints scrubbed of secrets.
 
-use std::io::Read;
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use super::BackupError;
 
@@ -126,45 +125,19 @@ pub(crate) fn run(
             format!("cannot run `{program}`: {e}")
         },
     })?;
-    let mut out = child.stdout.take();
-    let mut err = child.stderr.take();
-    let out_t = std::thread::spawn(move || {
-        let mut b = Vec::new();
-        if let Some(o) = out.as_mut() {
-            let _ = o.read_to_end(&mut b);
-        }
-        b
-    });
-    let err_t = std::thread::spawn(move || {
-        let mut b = Vec::new();
-        if let Some(e) = err.as_mut() {
-            let _ = e.read_to_end(&mut b);
-        }
-        b
-    });
-    let deadline = Instant::now() + timeout;
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(s)) => break s,
-            Ok(None) if Instant::now() >= deadline => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(BackupError::Tool {
-                    repo: repo.to_string(),
-                    message: format!("`{shown}` did not finish within {} s", timeout.as_secs()),
-                });
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
-            Err(e) => {
-                return Err(BackupError::Tool {
-                    repo: repo.to_string(),
-                    message: format!("waiting for `{shown}`: {e}"),
-                })
-            }
-        }
-    };
-    let stdout = out_t.join().unwrap_or_default();
-    let stderr = redact(&String::from_utf8_lossy(&err_t.join().unwrap_or_default()));
+    let (status, stdout, stderr) = crate::collect::process::wait_bounded(&mut child, timeout)
+        .map_err(|e| BackupError::Tool {
+            repo: repo.to_string(),
+            message: match e {
+                crate::collect::process::WaitError::TimedOut => {
+                    format!("`{shown}` did not finish within {} s", timeout.as_secs())
+                }
+                crate::collect::process::WaitError::Wait(e) => {
+                    format!("waiting for `{shown}`: {e}")
+                }
+            },
+        })?;
+    let stderr = redact(&String::from_utf8_lossy(&stderr));
     Ok(Output {
         status: status.code(),
         stdout,

@@ -10,10 +10,9 @@
 //! an input error — it is recorded, unplaced, and its control errors.
 
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
@@ -374,40 +373,19 @@ fn terraform_show(dir: &Path) -> Result<String, String> {
                 format!("{shown}: cannot run `terraform show -json`: {e}")
             }
         })?;
-    let mut out = child.stdout.take();
-    let mut err = child.stderr.take();
-    let out_t = std::thread::spawn(move || {
-        let mut b = Vec::new();
-        if let Some(o) = out.as_mut() {
-            let _ = o.read_to_end(&mut b);
-        }
-        b
-    });
-    let err_t = std::thread::spawn(move || {
-        let mut b = Vec::new();
-        if let Some(e) = err.as_mut() {
-            let _ = e.read_to_end(&mut b);
-        }
-        b
-    });
-    let deadline = Instant::now() + TERRAFORM_TIMEOUT;
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(s)) => break s,
-            Ok(None) if Instant::now() >= deadline => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(format!(
+    let (status, stdout, stderr) =
+        crate::collect::process::wait_bounded(&mut child, TERRAFORM_TIMEOUT).map_err(
+            |e| match e {
+                crate::collect::process::WaitError::TimedOut => format!(
                     "{shown}: `terraform show -json` did not finish within {} s",
                     TERRAFORM_TIMEOUT.as_secs()
-                ));
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
-            Err(e) => return Err(format!("{shown}: waiting for `terraform show -json`: {e}")),
-        }
-    };
-    let stdout = out_t.join().unwrap_or_default();
-    let stderr = String::from_utf8_lossy(&err_t.join().unwrap_or_default()).into_owned();
+                ),
+                crate::collect::process::WaitError::Wait(e) => {
+                    format!("{shown}: waiting for `terraform show -json`: {e}")
+                }
+            },
+        )?;
+    let stderr = String::from_utf8_lossy(&stderr).into_owned();
     if !status.success() {
         // Terraform's own summary lines ("Error: Failed to load plugin schemas"), not the
         // boxes around them or the warnings before.
