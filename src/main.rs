@@ -850,6 +850,12 @@ fn cmd_attest(a: &AttestArgs) -> Result<u8, Fatal> {
     Ok(EXIT_PASS)
 }
 
+/// The evidence kinds (and their schemas) of the catalog in `dir` or the built-in one:
+/// what every evidence-writing command validates documents against.
+fn load_kinds(dir: Option<&Path>) -> Result<KindRegistry, Fatal> {
+    Ok(KindRegistry::from_bundle(&load_bundle(dir)?)?)
+}
+
 fn load_bundle(dir: Option<&Path>) -> Result<Bundle, Fatal> {
     match dir {
         Some(d) => Bundle::from_dir(d).map_err(|e| Fatal(e.to_string())),
@@ -1456,8 +1462,7 @@ fn exit_code(gate: &assay::check::result::Gate) -> u8 {
 }
 
 fn cmd_import(files: &[PathBuf], into: &Path, catalog: Option<&Path>) -> Result<u8, Fatal> {
-    let bundle = load_bundle(catalog)?;
-    let kinds = KindRegistry::from_bundle(&bundle)?;
+    let kinds = load_kinds(catalog)?;
     let summary = EvidenceDir::import(into, files, &kinds).map_err(|e| Fatal(e.to_string()))?;
     print_import(&summary, into);
     Ok(EXIT_PASS)
@@ -1535,8 +1540,7 @@ fn cmd_import_tls(
     catalog: Option<&Path>,
 ) -> Result<u8, Fatal> {
     use assay::collect::tls::import::{sslyze, testssl, Input, Measured, TimeSource};
-    let bundle = load_bundle(catalog)?;
-    let kinds = KindRegistry::from_bundle(&bundle)?;
+    let kinds = load_kinds(catalog)?;
     let (mut docs, mut errors, mut lines) = (Vec::new(), Vec::new(), Vec::new());
     for file in files {
         let name = file.display().to_string();
@@ -1626,8 +1630,7 @@ fn cmd_evidence_list(dir: &Path, kind: Option<&str>) -> Result<u8, Fatal> {
 }
 
 fn cmd_verify(dir: &Path, catalog: Option<&Path>) -> Result<u8, Fatal> {
-    let bundle = load_bundle(catalog)?;
-    let kinds = KindRegistry::from_bundle(&bundle)?;
+    let kinds = load_kinds(catalog)?;
     let d = EvidenceDir::open(dir).map_err(|e| Fatal(e.to_string()))?;
     let (ok, problems) = d.verify(&kinds).map_err(|e| Fatal(e.to_string()))?;
     for p in &problems {
@@ -1819,8 +1822,7 @@ fn cmd_import_sshd(
             "--from sshd-t needs --host HOST: the server the `sshd -T` output was taken on".into(),
         )
     })?;
-    let bundle = load_bundle(catalog)?;
-    let kinds = KindRegistry::from_bundle(&bundle)?;
+    let kinds = load_kinds(catalog)?;
     let inputs = read_inputs(files)?;
     let body = sshd::import(host, &inputs).map_err(|e| Fatal(e.to_string()))?;
     let doc = assay::evidence::Document {
@@ -1856,8 +1858,7 @@ fn cmd_import_aws_report(
     catalog: Option<&Path>,
 ) -> Result<u8, Fatal> {
     use assay::collect::identity::aws;
-    let bundle = load_bundle(catalog)?;
-    let kinds = KindRegistry::from_bundle(&bundle)?;
+    let kinds = load_kinds(catalog)?;
     let reports = read_inputs(files)?;
     let admin_files = read_inputs(admins)?;
     let imported = aws::import(&reports, &admin_files).map_err(|e| Fatal(e.to_string()))?;
@@ -1910,8 +1911,7 @@ fn cmd_import_net(
             )
         })
     };
-    let bundle = load_bundle(catalog)?;
-    let kinds = KindRegistry::from_bundle(&bundle)?;
+    let kinds = load_kinds(catalog)?;
     let (mut docs, mut errors) = (Vec::new(), Vec::new());
     for file in files {
         let name = file.display().to_string();
@@ -2588,8 +2588,7 @@ fn cmd_import_backups(
     catalog: Option<&Path>,
 ) -> Result<u8, Fatal> {
     use assay::collect::backup::{self, aws_backup, borg, pgbackrest, restic};
-    let bundle = load_bundle(catalog)?;
-    let kinds = KindRegistry::from_bundle(&bundle)?;
+    let kinds = load_kinds(catalog)?;
     let inputs = read_inputs(files)?;
     let (mut docs, mut errors) = (Vec::new(), Vec::new());
     for ((name, text), file) in inputs.iter().zip(files) {

@@ -157,20 +157,7 @@ impl Pg {
         );
         let mut extra = String::new();
         if tls {
-            let (crt, key) = (dir.path().join("server.crt"), dir.path().join("server.key"));
-            ok(
-                "openssl req",
-                Command::new("openssl")
-                    .args([
-                        "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-                    ])
-                    .args(["-subj", "/CN=localhost", "-keyout"])
-                    .arg(&key)
-                    .arg("-out")
-                    .arg(&crt)
-                    .output()
-                    .expect("openssl runs (Debian: apt-get install -y openssl)"),
-            );
+            let (crt, key) = self_signed(dir.path(), "server.crt", "server.key");
             if is_root() {
                 let (u, g) = postgres_ids();
                 for f in [&crt, &key] {
@@ -358,6 +345,37 @@ impl Drop for Pg {
     }
 }
 
+/// A self-signed certificate for `localhost` (openssl), valid one day: `dir/crt`, `dir/key`.
+fn self_signed(dir: &Path, crt: &str, key: &str) -> (PathBuf, PathBuf) {
+    let (crt, key) = (dir.join(crt), dir.join(key));
+    ok(
+        "openssl req",
+        Command::new("openssl")
+            .args([
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+            ])
+            .args(["-subj", "/CN=localhost", "-keyout"])
+            .arg(&key)
+            .arg("-out")
+            .arg(&crt)
+            .output()
+            .expect("openssl runs (Debian: apt-get install -y openssl)"),
+    );
+    (crt, key)
+}
+
+/// Waits until a server listens on loopback `port` (at most 10 s).
+fn wait_listening(port: u16) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            Instant::now() < deadline,
+            "redis-server did not listen on {port}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 /// The redis-server binary, or a failure that says what to install.
 pub fn redis_server() -> PathBuf {
     ["/usr/bin/redis-server", "/usr/local/bin/redis-server"]
@@ -398,14 +416,7 @@ impl Redis {
         c.stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null());
         let child = c.spawn().expect("redis-server starts");
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "redis-server did not listen on {port}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        wait_listening(port);
         Redis {
             port,
             child,
@@ -416,18 +427,7 @@ impl Redis {
     /// A standalone server speaking only TLS (a self-signed certificate made by openssl).
     pub fn start_tls() -> Redis {
         let dir = tempfile::tempdir().unwrap();
-        let (crt, key) = (dir.path().join("c.pem"), dir.path().join("k.pem"));
-        let o = Command::new("openssl")
-            .args([
-                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-            ])
-            .args(["-subj", "/CN=localhost", "-keyout"])
-            .arg(&key)
-            .arg("-out")
-            .arg(&crt)
-            .output()
-            .expect("openssl runs (Debian: apt-get install -y openssl)");
-        assert!(o.status.success(), "openssl req failed");
+        let (crt, key) = self_signed(dir.path(), "c.pem", "k.pem");
         let port = free_port();
         let child = Command::new(redis_server())
             .args([
@@ -456,14 +456,7 @@ impl Redis {
             .stderr(std::process::Stdio::null())
             .spawn()
             .expect("redis-server starts");
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "redis-server did not listen on {port}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        wait_listening(port);
         Redis {
             port,
             child,
