@@ -1272,10 +1272,20 @@ fn cmd_check(a: CheckArgs) -> Result<u8, Fatal> {
         })?,
         None => Vec::new(),
     };
+    let waivers_file = match &a.waivers {
+        Some(path) => Some(assay::check::result::FileDigest {
+            path: path.display().to_string(),
+            sha256: assay::evidence::bytes_hash(
+                &std::fs::read(path).map_err(|e| Fatal(format!("{}: {e}", path.display())))?,
+            ),
+        }),
+        None => None,
+    };
     let req = assay::check::CheckRequest {
         evidence_dir: &a.evidence,
         profile: profile.as_ref(),
         waivers: &waivers,
+        waivers_file,
         now,
     };
     let result = assay::check::run(&loaded.catalog, &loaded.policies, &loaded.kinds, &req)
@@ -2809,7 +2819,8 @@ struct PackArgs {
     /// The results of the run (`assay check --format json --output results.json`).
     #[arg(long, value_name = "FILE", required_unless_present = "period")]
     results: Option<PathBuf>,
-    /// The pack folder to create (must not exist); --tar also writes PACK.tar.gz.
+    /// The pack folder to create (must not exist); --tar also writes PACK.tar.gz,
+    /// --tar-only writes only PACK.tar.gz.
     #[arg(long, value_name = "PACK", required_unless_present = "period")]
     out: Option<PathBuf>,
     /// Packing: the secret key to sign with (NAME.key). With --period: the public key
@@ -2831,9 +2842,12 @@ struct PackArgs {
     /// Also write PACK.tar.gz.
     #[arg(long)]
     tar: bool,
+    /// Write only PACK.tar.gz, streamed from the evidence folder (no pack folder).
+    #[arg(long, conflicts_with = "tar")]
+    tar_only: bool,
     /// Index the packs of an audit period instead of packing (= `assay pack index`).
     #[arg(long, value_name = "FROM..TO", requires = "packs",
-          conflicts_with_all = ["evidence", "results", "out", "catalog", "profile", "waivers", "tar", "password_env"])]
+          conflicts_with_all = ["evidence", "results", "out", "catalog", "profile", "waivers", "tar", "tar_only", "password_env"])]
     period: Option<String>,
     /// With --period: a pack folder, a .tar.gz, or a folder of packs (repeatable).
     #[arg(long, value_name = "DIR", requires = "period")]
@@ -2897,6 +2911,7 @@ counted, and make the exit code 1, as does a period without any sound pack.")]
 
 fn cmd_pack(a: PackArgs) -> Result<u8, Fatal> {
     use assay::pack::cli;
+    use assay::pack::create::PackForm;
     let outcome = match (a.cmd, a.period) {
         (
             Some(PackCmd::Verify {
@@ -2933,7 +2948,11 @@ fn cmd_pack(a: PackArgs) -> Result<u8, Fatal> {
                 a.catalog,
                 a.profile,
                 a.waivers,
-                a.tar,
+                match (a.tar, a.tar_only) {
+                    (_, true) => PackForm::Tar,
+                    (true, false) => PackForm::FolderAndTar,
+                    (false, false) => PackForm::Folder,
+                },
             ),
             _ => {
                 return Err(Fatal(

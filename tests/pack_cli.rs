@@ -280,6 +280,71 @@ fn the_example_packs_and_verifies_as_a_folder_and_as_a_tarball() {
     assert!(o.stderr.contains("this is a secret key"), "{}", o.stderr);
 }
 
+#[test]
+fn tar_only_streams_one_tarball_that_verifies_and_unpacks() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = fixture(dir.path());
+    let r = f.dir.join(format!("results-{}.json", NOW.replace(':', "")));
+    let tarball = dir.path().join("only.tar.gz");
+    let o = pack(&r, &f.secret, &tarball, &["--tar-only"]);
+    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
+    assert!(
+        o.stdout.contains(&format!("→ {}", tarball.display())),
+        "{}",
+        o.stdout
+    );
+    assert!(tarball.is_file());
+    assert!(
+        !dir.path().join("only").exists(),
+        "no pack folder with --tar-only"
+    );
+    let o = verify(&tarball, Some(&f.public));
+    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
+
+    // Standard tools read it: MANIFEST first, and the unpacked folder verifies.
+    let o = Command::new("tar")
+        .arg("tzf")
+        .arg(&tarball)
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let names = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        names.starts_with("only/MANIFEST\nonly/MANIFEST.sig\n"),
+        "{names}"
+    );
+    let unpacked = dir.path().join("unpacked");
+    std::fs::create_dir(&unpacked).unwrap();
+    let o = Command::new("tar")
+        .arg("xzf")
+        .arg(&tarball)
+        .current_dir(&unpacked)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = verify(&unpacked.join("only"), Some(&f.public));
+    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
+
+    // The same files as the folder pack, byte for byte, but for pack.json (its time).
+    let lines = |p: &Path| -> Vec<String> {
+        std::fs::read_to_string(p)
+            .unwrap()
+            .lines()
+            .filter(|l| !l.ends_with("  pack.json"))
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(
+        lines(&unpacked.join("only/MANIFEST")),
+        lines(&f.pack.join("MANIFEST"))
+    );
+
+    // Never over an existing tarball.
+    let o = pack(&r, &f.secret, &tarball, &["--tar-only"]);
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(o.stderr.contains("already exists"), "{}", o.stderr);
+}
+
 /// One tampering case: what to do to a fresh copy of the pack, the public key to verify
 /// with, and what the report must say.
 struct Case {
@@ -572,12 +637,28 @@ fn packing_refuses_tampered_or_mismatched_inputs() {
     );
     assert!(o.stderr.contains("nothing was packed"), "{}", o.stderr);
     assert!(!out.exists());
-    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_name().to_string_lossy().contains("partial"))
-        .collect();
-    assert!(leftovers.is_empty(), "a half-made pack was left behind");
+    let no_leftovers = |what: &str| {
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().contains("partial"))
+            .collect();
+        assert!(leftovers.is_empty(), "a half-made {what} was left behind");
+    };
+    no_leftovers("pack");
+    // Streamed into a tarball, the document is hashed as it is read: the same refusal.
+    let (o, out) = pack_ev(&ev, "edited-tar", &["--tar-only"]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr.contains(&format!(
+            "{}: changed while it was being packed, or since its hash was recorded",
+            doc.display()
+        )),
+        "{}",
+        o.stderr
+    );
+    assert!(!out.exists() && !dir.path().join("edited-tar.tar.gz").exists());
+    no_leftovers("tarball");
     std::fs::write(&doc, &original).unwrap();
 
     // A document the manifest does not list, and one it lists that is gone.
@@ -661,7 +742,56 @@ fn packing_refuses_tampered_or_mismatched_inputs() {
         args.extend_from_slice(extra);
         run(&args)
     };
+    // The results record the profile file the run read, by path and hash: the catalog's
+    // profile of the same name is not it, and neither is an edited copy.
     let o = nameonly(&r, "by-name", &[]);
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(
+        o.stderr
+            .contains(&format!("the run read the profile file {PROFILE} (sha256 "))
+            && o.stderr.contains(&format!("give --profile {PROFILE}")),
+        "{}",
+        o.stderr
+    );
+    // An edited copy of the profile or of the waivers is not the file the run read.
+    for (name, original, flag) in [
+        ("profile", PROFILE, "--profile"),
+        ("waivers", WAIVERS, "--waivers"),
+    ] {
+        let edited = write_file(
+            dir.path(),
+            &format!("{name}.yaml"),
+            &format!("{}\n# edited\n", std::fs::read_to_string(original).unwrap()),
+        );
+        let mut extra = vec![flag, path_str(&edited)];
+        if flag != "--profile" {
+            extra.extend(["--profile", PROFILE]);
+        }
+        let o = nameonly(&r, &format!("edited-{name}"), &extra);
+        assert_eq!(o.code, 2, "{}", o.stderr);
+        assert!(
+            o.stderr
+                .contains(&format!("not the {name} file the run read")),
+            "{}",
+            o.stderr
+        );
+    }
+    // Waivers the run read but the pack lacks are named.
+    let o = nameonly(&r, "no-waivers", &["--profile", PROFILE]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        o.stderr.contains(&format!(
+            "the run read the waivers file {WAIVERS}: it is not packed"
+        )),
+        "{}",
+        o.stderr
+    );
+    // Results that record only the name (older ones): the catalog's profile of that name
+    // is packed, with a warning.
+    let mut doc: Value = serde_json::from_str(&std::fs::read_to_string(&r).unwrap()).unwrap();
+    doc.as_object_mut().unwrap().remove("profile_file");
+    let old = write_file(dir.path(), "old.json", &doc.to_string());
+    let o = nameonly(&old, "old-by-name", &[]);
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert!(
         o.stderr
@@ -674,7 +804,11 @@ fn packing_refuses_tampered_or_mismatched_inputs() {
     let r3 = write_file(dir.path(), "r3.json", &doc.to_string());
     let o = nameonly(&r3, "unknown-profile", &[]);
     assert_eq!(o.code, 2);
-    assert!(o.stderr.contains("give --profile FILE"), "{}", o.stderr);
+    assert!(
+        o.stderr.contains(&format!("give --profile {PROFILE}")),
+        "{}",
+        o.stderr
+    );
     let o = nameonly(&r3, "other-profile", &["--profile", PROFILE]);
     assert_eq!(o.code, 2);
     assert!(
@@ -684,6 +818,29 @@ fn packing_refuses_tampered_or_mismatched_inputs() {
         "{}",
         o.stderr
     );
+    // A run with the catalog's own profile: that is what is packed, without a warning.
+    let builtin = dir.path().join("builtin.json");
+    let o = run(&[
+        "check",
+        "--evidence",
+        path_str(&ev),
+        "--profile",
+        "coloom",
+        "--now",
+        NOW,
+        "--format",
+        "json",
+        "--output",
+        path_str(&builtin),
+    ]);
+    assert!(o.code <= 1, "{}", o.stderr);
+    let o = nameonly(&builtin, "builtin-profile", &[]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(!o.stderr.contains("profile"), "{}", o.stderr);
+    assert!(dir
+        .path()
+        .join("builtin-profile/catalog/profiles/coloom.yaml")
+        .is_file());
     let (o, _) = pack_ev(&ev, "badcatalog", &["--catalog", "examples/coloom"]);
     assert_eq!(o.code, 2, "{}", o.stderr);
 }

@@ -212,6 +212,7 @@ fn evaluate_one(
                 subject: d.doc.subject.clone(),
                 collected_at: format_instant(&at),
                 sha256: d.sha256.clone(),
+                source: Some(d.doc.source.clone()),
                 use_,
             });
             match problem {
@@ -463,6 +464,8 @@ pub struct CheckRequest<'a> {
     pub profile: Option<&'a crate::catalog::profile::Profile>,
     /// Waivers to apply.
     pub waivers: &'a [CompiledWaiver],
+    /// The waivers file they came from, recorded in the results.
+    pub waivers_file: Option<FileDigest>,
     /// The evaluation instant.
     pub now: DateTime<Utc>,
 }
@@ -501,6 +504,11 @@ pub fn run(
             sha256: catalog.bundle.digest(),
         },
         profile: req.profile.map(|p| p.name.clone()),
+        profile_file: req.profile.map(|p| FileDigest {
+            path: p.file.clone(),
+            sha256: crate::evidence::bytes_hash(p.text.as_bytes()),
+        }),
+        waivers_file: req.waivers_file.clone(),
         evidence: EvidenceInfo {
             dir: req.evidence_dir.display().to_string(),
             manifest_sha256,

@@ -149,6 +149,10 @@ pub struct EvidenceRef {
     pub collected_at: String,
     /// SHA-256 of its canonical body.
     pub sha256: String,
+    /// How it was obtained: `probe`, `manual` or `import:<tool>` (absent in results of
+    /// older versions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
     /// How it was used: `evaluated`, `stale`, `future`, `collection_failed`.
     #[serde(rename = "use")]
     pub use_: EvidenceUse,
@@ -319,6 +323,15 @@ pub struct EvidenceInfo {
     pub documents: usize,
 }
 
+/// A file a run read: the path it was given and the SHA-256 of its bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileDigest {
+    /// As given on the command line (or the catalog's name for a built-in profile).
+    pub path: String,
+    /// SHA-256 of the bytes read, lower-case hex.
+    pub sha256: String,
+}
+
 /// A whole run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunResult {
@@ -335,6 +348,13 @@ pub struct RunResult {
     pub catalog: CatalogInfo,
     /// The profile, if one was used.
     pub profile: Option<String>,
+    /// The profile file that was read, by path and hash, so a pack (or an auditor) can tell
+    /// it from another file of the same name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile_file: Option<FileDigest>,
+    /// The waivers file that was read, by path and hash.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waivers_file: Option<FileDigest>,
     /// The evidence.
     pub evidence: EvidenceInfo,
     /// Counts.

@@ -635,6 +635,7 @@ mod tests {
                     subject: "s".into(),
                     collected_at: T0.into(),
                     sha256: h.to_string(),
+                    source: None,
                     use_: EvidenceUse::Evaluated,
                 })
                 .collect(),
@@ -658,6 +659,8 @@ mod tests {
                 sha256: "c".repeat(64),
             },
             profile: Some("p".into()),
+            profile_file: None,
+            waivers_file: None,
             evidence: EvidenceInfo {
                 dir: "ev".into(),
                 manifest_sha256: "m".into(),

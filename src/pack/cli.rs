@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::create::{create, CreateOptions};
+use super::create::{create, CreateOptions, PackForm};
 use super::period::{build, render, IndexFormat, Period};
 use super::sign::{generate, load_public};
 use super::verify::{verify, SignatureCheck};
@@ -76,7 +76,7 @@ pub fn pack(
     catalog: Option<PathBuf>,
     profile: Option<PathBuf>,
     waivers: Option<PathBuf>,
-    tar: bool,
+    form: PackForm,
 ) -> Result<Outcome, PackError> {
     let created = create(&CreateOptions {
         evidence,
@@ -87,7 +87,7 @@ pub fn pack(
         catalog,
         profile,
         waivers,
-        tar,
+        form,
     })?;
     Ok(Outcome {
         stdout: created.render(),

@@ -23,6 +23,7 @@ use super::manifest::{
     check_rel_path, copy_and_hash, sha256_hex, walk, Manifest, MANIFEST, SIGNATURE,
 };
 use super::sign::load_secret;
+use super::tarball::Source;
 use super::{
     CatalogRef, EvidenceRef, FileRef, PackError, PackMeta, ProfileRef, ResultsRef, RunPeriod,
     CATALOG_DIR, EVIDENCE_DIR, PACK_JSON, PACK_SCHEMA, PROFILE_YAML, RESULTS_JSON, WAIVERS_YAML,
@@ -51,16 +52,28 @@ pub struct CreateOptions {
     pub profile: Option<PathBuf>,
     /// The waivers file the run used.
     pub waivers: Option<PathBuf>,
-    /// Also write `OUT.tar.gz`.
-    pub tar: bool,
+    /// A folder, a tarball, or both.
+    pub form: PackForm,
+}
+
+/// What `assay pack` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PackForm {
+    /// The pack folder.
+    Folder,
+    /// The pack folder and `OUT.tar.gz` made from it (`--tar`).
+    FolderAndTar,
+    /// Only `OUT.tar.gz`, streamed from the evidence folder (`--tar-only`): no 100,000
+    /// small files to create, so on most disks the fastest way to pack.
+    Tar,
 }
 
 /// What [`create`] made.
 #[derive(Debug, Clone)]
 pub struct Created {
-    /// The pack folder.
+    /// The pack: its folder, or the tarball with `--tar-only`.
     pub out: PathBuf,
-    /// The tarball, with `--tar`.
+    /// The tarball beside the folder, with `--tar`.
     pub tarball: Option<PathBuf>,
     /// Evidence documents packed.
     pub documents: usize,
@@ -234,8 +247,20 @@ fn resolve_profile(
         }
         return Ok(None);
     };
+    let recorded = results.profile_file.as_ref();
     if let Some(p) = given {
         let bytes = read(p)?;
+        if let Some(r) = recorded {
+            let have = sha256_hex(&bytes);
+            if have != r.sha256 {
+                return Err(PackError::Usage(format!(
+                    "{}: not the profile file the run read: it has sha256 {have}, the results record {} with sha256 {}",
+                    p.display(),
+                    r.path,
+                    r.sha256
+                )));
+            }
+        }
         let v: serde_yaml_ng::Value = serde_yaml_ng::from_slice(&bytes)
             .map_err(|e| PackError::Usage(format!("{}: not YAML: {e}", p.display())))?;
         let file_name = v.get("name").and_then(|n| n.as_str()).unwrap_or("");
@@ -252,7 +277,23 @@ fn resolve_profile(
         }));
     }
     let rel = format!("profiles/{name}.yaml");
-    if bundle.get(&rel).is_some() {
+    if let Some(text) = bundle.get(&rel) {
+        match recorded {
+            Some(r) if sha256_hex(text.as_bytes()) == r.sha256 => {
+                return Ok(Some(PackedProfile {
+                    name: name.clone(),
+                    path: format!("{CATALOG_DIR}/{rel}"),
+                    bytes: None,
+                }))
+            }
+            Some(r) => {
+                return Err(PackError::Usage(format!(
+                    "the run read the profile file {} (sha256 {}), not the catalog's {rel}: give --profile {}",
+                    r.path, r.sha256, r.path
+                )))
+            }
+            None => {}
+        }
         warnings.push(format!(
             "the results record only the profile's name, '{name}': packed the catalog's {rel}; \
              if the run used a profile file of that name, pack again with --profile FILE"
@@ -265,7 +306,8 @@ fn resolve_profile(
     }
     Err(PackError::Usage(format!(
         "the results were judged with profile '{name}', which is not one of the catalog's: \
-         give --profile FILE, the profile file the run used"
+         give --profile {}, the profile file the run used",
+        recorded.map_or("FILE", |r| r.path.as_str())
     )))
 }
 
@@ -406,8 +448,14 @@ fn evidence_span(results: &RunResult) -> (Option<String>, Option<String>) {
 
 /// Makes a pack. See the module docs for what is checked first.
 pub fn create(opts: &CreateOptions) -> Result<Created, PackError> {
-    let out = &opts.out;
-    if out.symlink_metadata().is_ok() {
+    // `--tar-only --out packs/2026-11.tar.gz` names the tarball; the folder inside is
+    // `2026-11` either way.
+    let stripped = match opts.out.to_str().and_then(|o| o.strip_suffix(".tar.gz")) {
+        Some(base) if opts.form == PackForm::Tar => PathBuf::from(base),
+        _ => opts.out.clone(),
+    };
+    let out = &stripped;
+    if opts.form != PackForm::Tar && out.symlink_metadata().is_ok() {
         return Err(PackError::Usage(format!(
             "{}: already exists; a pack is never overwritten (choose another --out)",
             out.display()
@@ -419,7 +467,7 @@ pub fn create(opts: &CreateOptions) -> Result<Created, PackError> {
         .filter(|n| !n.is_empty() && *n != "." && *n != "..")
         .ok_or_else(|| PackError::Usage(format!("--out {}: not a folder name", out.display())))?
         .to_string();
-    let tarball = opts.tar.then(|| tarball_path(out));
+    let tarball = (opts.form != PackForm::Folder).then(|| tarball_path(out));
     if let Some(t) = &tarball {
         if t.symlink_metadata().is_ok() {
             return Err(PackError::Usage(format!(
@@ -438,98 +486,99 @@ pub fn create(opts: &CreateOptions) -> Result<Created, PackError> {
     let catalog = catalog_files(&bundle)?;
     let profile = resolve_profile(&results, &bundle, opts.profile.as_deref(), &mut warnings)?;
     let waivers = opts.waivers.as_deref().map(read).transpose()?;
+    match (&waivers, &results.waivers_file, &opts.waivers) {
+        (Some(bytes), Some(r), Some(path)) if sha256_hex(bytes) != r.sha256 => {
+            return Err(PackError::Usage(format!(
+                "{}: not the waivers file the run read: it has sha256 {}, the results record {} with sha256 {}",
+                path.display(),
+                sha256_hex(bytes),
+                r.path,
+                r.sha256
+            )))
+        }
+        (None, Some(r), _) => warnings.push(format!(
+            "the run read the waivers file {}: it is not packed, so the auditor sees the waivers' \
+             outcomes but not the file (pack again with --waivers {})",
+            r.path, r.path
+        )),
+        _ => {}
+    }
     let CheckedEvidence {
         manifest: ev_manifest,
         docs,
     } = check_evidence(&opts.evidence, &results, &opts.results, &mut warnings)?;
+
+    // Everything but the evidence documents, as it goes into the pack.
+    let mut small: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    small.insert(format!("{EVIDENCE_DIR}/{EVIDENCE_MANIFEST}"), ev_manifest);
+    small.insert(RESULTS_JSON.into(), results_bytes);
+    for (rel, text) in catalog.iter() {
+        small.insert(format!("{CATALOG_DIR}/{rel}"), text.as_bytes().to_vec());
+    }
+    if let Some(PackedProfile {
+        path,
+        bytes: Some(bytes),
+        ..
+    }) = &profile
+    {
+        small.insert(path.clone(), bytes.clone());
+    }
+    if let Some(bytes) = waivers {
+        small.insert(WAIVERS_YAML.into(), bytes);
+    }
 
     let parent = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
     std::fs::create_dir_all(&parent).map_err(PackError::io(&parent))?;
-    let tmp = parent.join(format!(".{out_name}.partial-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&tmp);
-    std::fs::create_dir(&tmp).map_err(PackError::io(&tmp))?;
-    let mut partial = Partial {
-        dir: tmp.clone(),
-        done: false,
-    };
 
     let mut manifest = Manifest::default();
-    let write = |manifest: &mut Manifest, rel: &str, bytes: &[u8]| put(&tmp, manifest, rel, bytes);
-
-    // Evidence: the folders first, then every document copied and hashed on all cores.
-    let ev_root = tmp.join(EVIDENCE_DIR);
-    let dirs: BTreeSet<PathBuf> = docs
-        .iter()
-        .filter_map(|(p, _)| ev_root.join(p).parent().map(Path::to_path_buf))
-        .chain([ev_root.clone()])
-        .collect();
-    for d in &dirs {
-        std::fs::create_dir_all(d).map_err(PackError::io(d))?;
-    }
-    let copied: Vec<Copied> = docs
-        .par_iter()
-        .map(|(rel, want)| {
-            let src = opts.evidence.join(rel);
-            let r = match copy_and_hash(&src, &ev_root.join(rel)) {
-                Ok((h, n)) if &h == want => Ok((h, n)),
-                Ok(_) => Err(format!(
-                    "{}: edited after it was imported: its file hash no longer matches {EVIDENCE_MANIFEST}",
-                    src.display()
-                )),
-                Err(e) => Err(format!("{}: {e}", src.display())),
+    let (evidence_bytes, partial) = match opts.form {
+        PackForm::Folder | PackForm::FolderAndTar => {
+            let tmp = parent.join(format!(".{out_name}.partial-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&tmp);
+            std::fs::create_dir(&tmp).map_err(PackError::io(&tmp))?;
+            let partial = Partial {
+                dir: tmp,
+                done: false,
             };
-            (rel.clone(), r)
-        })
-        .collect();
-    let mut problems = Vec::new();
-    let mut evidence_bytes = 0u64;
-    for (rel, r) in copied {
-        match r {
-            Ok((h, n)) => {
-                evidence_bytes += n;
-                manifest.entries.insert(format!("{EVIDENCE_DIR}/{rel}"), h);
-            }
-            Err(m) => problems.push(m),
+            let n = copy_evidence(&opts.evidence, &partial.dir, &docs, &mut manifest)?;
+            (n, Some(partial))
         }
-    }
-    if !problems.is_empty() {
-        return Err(PackError::Refused(problems));
-    }
-    let ev_manifest_hash = write(
-        &mut manifest,
-        &format!("{EVIDENCE_DIR}/{EVIDENCE_MANIFEST}"),
-        &ev_manifest,
-    )?;
-
-    let results_hash = write(&mut manifest, RESULTS_JSON, &results_bytes)?;
-    for (rel, text) in &catalog {
-        write(
-            &mut manifest,
-            &format!("{CATALOG_DIR}/{rel}"),
-            text.as_bytes(),
-        )?;
-    }
-    let profile_ref = match &profile {
-        Some(p) => Some(ProfileRef {
-            name: p.name.clone(),
-            path: p.path.clone(),
-            sha256: match &p.bytes {
-                Some(bytes) => write(&mut manifest, &p.path, bytes)?,
-                None => manifest.entries.get(&p.path).cloned().unwrap_or_default(),
-            },
-        }),
-        None => None,
+        // The tarball is streamed from the evidence folder: each document is hashed as it
+        // is read and must still have the hash MANIFEST gives it, or the tarball is dropped.
+        PackForm::Tar => {
+            let sizes: Vec<Result<u64, String>> = docs
+                .par_iter()
+                .map(|(rel, _)| {
+                    let src = opts.evidence.join(rel);
+                    std::fs::metadata(&src)
+                        .map(|m| m.len())
+                        .map_err(|e| format!("{}: {e}", src.display()))
+                })
+                .collect();
+            let mut problems = Vec::new();
+            let mut n = 0;
+            for ((rel, hash), size) in docs.iter().zip(sizes) {
+                match size {
+                    Ok(size) => n += size,
+                    Err(m) => problems.push(m),
+                }
+                manifest
+                    .entries
+                    .insert(format!("{EVIDENCE_DIR}/{rel}"), hash.clone());
+            }
+            if !problems.is_empty() {
+                return Err(PackError::Refused(problems));
+            }
+            (n, None)
+        }
     };
-    let waivers_ref = match &waivers {
-        Some(bytes) => Some(FileRef {
-            path: WAIVERS_YAML.into(),
-            sha256: write(&mut manifest, WAIVERS_YAML, bytes)?,
-        }),
-        None => None,
-    };
+    for (rel, bytes) in &small {
+        manifest.entries.insert(rel.clone(), sha256_hex(bytes));
+    }
+    let hash_of = |rel: &str| manifest.entries.get(rel).cloned().unwrap_or_default();
 
     let created_at = format_instant(&chrono::Utc::now());
     let (evidence_from, evidence_to) = evidence_span(&results);
@@ -548,7 +597,7 @@ pub fn create(opts: &CreateOptions) -> Result<Created, PackError> {
         },
         results: ResultsRef {
             path: RESULTS_JSON.into(),
-            sha256: results_hash,
+            sha256: hash_of(RESULTS_JSON),
             summary: results.summary.clone(),
             profile: results.profile.clone(),
         },
@@ -558,20 +607,30 @@ pub fn create(opts: &CreateOptions) -> Result<Created, PackError> {
             sha256: results.catalog.sha256.clone(),
             files: catalog.len(),
         },
-        profile: profile_ref,
-        waivers: waivers_ref,
+        profile: profile.as_ref().map(|p| ProfileRef {
+            name: p.name.clone(),
+            path: p.path.clone(),
+            sha256: hash_of(&p.path),
+        }),
+        waivers: small.contains_key(WAIVERS_YAML).then(|| FileRef {
+            path: WAIVERS_YAML.into(),
+            sha256: hash_of(WAIVERS_YAML),
+        }),
         evidence: EvidenceRef {
             path: EVIDENCE_DIR.into(),
             documents: docs.len(),
             bytes: evidence_bytes,
-            manifest_sha256: ev_manifest_hash,
+            manifest_sha256: hash_of(&format!("{EVIDENCE_DIR}/{EVIDENCE_MANIFEST}")),
         },
         signing_key_id: key.id().to_string(),
     };
     let mut meta_bytes = serde_json::to_vec_pretty(&meta)
         .map_err(|e| PackError::Usage(format!("pack.json: {e}")))?;
     meta_bytes.push(b'\n');
-    write(&mut manifest, PACK_JSON, &meta_bytes)?;
+    manifest
+        .entries
+        .insert(PACK_JSON.into(), sha256_hex(&meta_bytes));
+    small.insert(PACK_JSON.into(), meta_bytes);
 
     let text = manifest.render();
     let files = manifest.entries.len();
@@ -581,19 +640,51 @@ pub fn create(opts: &CreateOptions) -> Result<Created, PackError> {
         key.id()
     );
     let sig = key.sign(text.as_bytes(), &trusted)?;
-    for (name, bytes) in [(MANIFEST, text.as_bytes()), (SIGNATURE, sig.as_bytes())] {
-        let p = tmp.join(name);
-        std::fs::write(&p, bytes).map_err(PackError::io(&p))?;
-    }
-    std::fs::rename(&tmp, out).map_err(PackError::io(out))?;
-    partial.done = true;
 
+    if let Some(mut partial) = partial {
+        let tmp = partial.dir.clone();
+        for (rel, bytes) in small
+            .iter()
+            .map(|(r, b)| (r.as_str(), b.as_slice()))
+            .chain([(MANIFEST, text.as_bytes()), (SIGNATURE, sig.as_bytes())])
+        {
+            let full = tmp.join(rel);
+            if let Some(p) = full.parent() {
+                std::fs::create_dir_all(p).map_err(PackError::io(p))?;
+            }
+            std::fs::write(&full, bytes).map_err(PackError::io(&full))?;
+        }
+        std::fs::rename(&tmp, out).map_err(PackError::io(out))?;
+        partial.done = true;
+    }
     if let Some(t) = &tarball {
-        super::tarball::write(out, &out_name, t, &manifest)?;
+        // MANIFEST and its signature first, so `tar tzf | head` shows what the pack is.
+        let mut entries = vec![
+            (MANIFEST.to_string(), Source::Bytes(text.into_bytes())),
+            (SIGNATURE.to_string(), Source::Bytes(sig.into_bytes())),
+        ];
+        for (rel, hash) in &manifest.entries {
+            let source = match (opts.form, small.remove(rel)) {
+                (PackForm::Tar, Some(bytes)) => Source::Bytes(bytes),
+                (PackForm::Tar, None) => Source::File {
+                    path: opts.evidence.join(&rel[EVIDENCE_DIR.len() + 1..]),
+                    sha256: Some(hash.clone()),
+                },
+                _ => Source::File {
+                    path: out.join(rel),
+                    sha256: Some(hash.clone()),
+                },
+            };
+            entries.push((rel.clone(), source));
+        }
+        super::tarball::write(t, &out_name, entries)?;
     }
     Ok(Created {
-        out: out.clone(),
-        tarball,
+        out: match opts.form {
+            PackForm::Tar => tarball.clone().unwrap_or_else(|| out.clone()),
+            _ => out.clone(),
+        },
+        tarball: tarball.filter(|_| opts.form != PackForm::Tar),
         documents: docs.len(),
         evidence_bytes,
         files,
@@ -605,16 +696,53 @@ pub fn create(opts: &CreateOptions) -> Result<Created, PackError> {
     })
 }
 
-/// Writes `bytes` to `rel` in the pack folder `root` and records its hash.
-fn put(root: &Path, manifest: &mut Manifest, rel: &str, bytes: &[u8]) -> Result<String, PackError> {
-    let full = root.join(rel);
-    if let Some(p) = full.parent() {
-        std::fs::create_dir_all(p).map_err(PackError::io(p))?;
+/// Copies and hashes every evidence document into `pack/evidence/` on all cores, each
+/// checked against its recorded file hash; returns the bytes copied.
+fn copy_evidence(
+    from: &Path,
+    pack: &Path,
+    docs: &[(String, String)],
+    manifest: &mut Manifest,
+) -> Result<u64, PackError> {
+    let ev_root = pack.join(EVIDENCE_DIR);
+    let dirs: BTreeSet<PathBuf> = docs
+        .iter()
+        .filter_map(|(p, _)| ev_root.join(p).parent().map(Path::to_path_buf))
+        .chain([ev_root.clone()])
+        .collect();
+    for d in &dirs {
+        std::fs::create_dir_all(d).map_err(PackError::io(d))?;
     }
-    std::fs::write(&full, bytes).map_err(PackError::io(&full))?;
-    let h = sha256_hex(bytes);
-    manifest.entries.insert(rel.to_string(), h.clone());
-    Ok(h)
+    let copied: Vec<Copied> = docs
+        .par_iter()
+        .map(|(rel, want)| {
+            let src = from.join(rel);
+            let r = match copy_and_hash(&src, &ev_root.join(rel)) {
+                Ok((h, n)) if &h == want => Ok((h, n)),
+                Ok(_) => Err(format!(
+                    "{}: edited after it was imported: its file hash no longer matches {EVIDENCE_MANIFEST}",
+                    src.display()
+                )),
+                Err(e) => Err(format!("{}: {e}", src.display())),
+            };
+            (rel.clone(), r)
+        })
+        .collect();
+    let mut problems = Vec::new();
+    let mut bytes = 0u64;
+    for (rel, r) in copied {
+        match r {
+            Ok((h, n)) => {
+                bytes += n;
+                manifest.entries.insert(format!("{EVIDENCE_DIR}/{rel}"), h);
+            }
+            Err(m) => problems.push(m),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(PackError::Refused(problems));
+    }
+    Ok(bytes)
 }
 
 /// `NAME.pub` for the secret key `NAME.key` (what `assay key generate` writes).

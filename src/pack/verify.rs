@@ -438,6 +438,33 @@ fn check_contents(
                     "its catalog digest or evaluation time differs from results.json".into(),
                 );
             }
+            // The profile and waivers packed must be the files the run read, when the
+            // results record them.
+            let pairs = [
+                (
+                    m.profile.as_ref().map(|x| (&x.path, &x.sha256)),
+                    &r.profile_file,
+                    "profile",
+                ),
+                (
+                    m.waivers.as_ref().map(|x| (&x.path, &x.sha256)),
+                    &r.waivers_file,
+                    "waivers",
+                ),
+            ];
+            for (packed, read, what) in pairs {
+                if let (Some((path, have)), Some(read)) = (packed, read) {
+                    if *have != read.sha256 {
+                        p(
+                            path,
+                            format!(
+                                "not the {what} file the run read ({}, sha256 {})",
+                                read.path, read.sha256
+                            ),
+                        );
+                    }
+                }
+            }
         }
     }
 

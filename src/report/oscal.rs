@@ -456,8 +456,9 @@ fn observation(e: &EvidenceRef, origins: &Value) -> Result<Value, RenderError> {
         &format!("evidence {}: collected_at", e.path),
     )?;
     // A person's attestation is examined; everything else was measured by a collector
-    // or by the tool an importer read (testssl.sh, nmap, …), which is testing.
-    let method = if e.kind == "attestation" {
+    // or by the tool an importer read (testssl.sh, nmap, …), which is testing. Which of
+    // the two is kept as a property, so an assessor can tell them apart.
+    let method = if e.kind == "attestation" || e.source.as_deref() == Some("manual") {
         "EXAMINE"
     } else {
         "TEST"
@@ -465,6 +466,7 @@ fn observation(e: &EvidenceRef, origins: &Value) -> Result<Value, RenderError> {
     let obs_props: Vec<Value> = [
         prop("evidence-kind", &e.kind),
         prop("evidence-path", &e.path),
+        e.source.as_deref().and_then(|s| prop("evidence-source", s)),
     ]
     .into_iter()
     .flatten()
