@@ -1383,6 +1383,10 @@ fn emit(
         && out.output.is_none()
         && std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none();
+    // A page written to a file links evidence from where it lies.
+    let base = |to: Option<&PathBuf>| {
+        to.and_then(|p| assay::fsutil::relative_from(&result.evidence.dir, p))
+    };
     let main = render(
         result,
         out.format,
@@ -1390,6 +1394,7 @@ fn emit(
             framework: out.framework,
             color,
             gate: Some(gate),
+            evidence_base: base(out.output.as_ref()),
         },
     )
     .map_err(|e| Fatal(e.to_string()))?;
@@ -1402,6 +1407,7 @@ fn emit(
                 framework: None,
                 color: false,
                 gate: Some(gate),
+                evidence_base: base(Some(path)),
             },
         )
         .map_err(|e| Fatal(e.to_string()))?;

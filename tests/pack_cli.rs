@@ -841,6 +841,23 @@ fn packing_refuses_tampered_or_mismatched_inputs() {
         .path()
         .join("builtin-profile/catalog/profiles/coloom.yaml")
         .is_file());
+    // The statement its claims quote travels with it, byte for byte, and is verified.
+    let packed = dir.path().join("builtin-profile");
+    let st = "statement/000_c5459e0f67ab3beb.txt";
+    assert_eq!(
+        std::fs::read(packed.join(st)).unwrap(),
+        std::fs::read(root_path("statements/000_c5459e0f67ab3beb.txt")).unwrap()
+    );
+    let meta: Value =
+        serde_json::from_str(&std::fs::read_to_string(packed.join("pack.json")).unwrap()).unwrap();
+    assert_eq!(meta["statement"]["path"], st);
+    let public = secret.with_extension("pub");
+    let o = verify(&packed, Some(&public));
+    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
+    std::fs::write(packed.join(st), "We promise nothing.\n").unwrap();
+    let o = verify(&packed, Some(&public));
+    assert_eq!(o.code, 1, "{}", o.stdout);
+    assert!(o.stdout.contains(st), "{}", o.stdout);
     let (o, _) = pack_ev(&ev, "badcatalog", &["--catalog", "examples/coloom"]);
     assert_eq!(o.code, 2, "{}", o.stderr);
 }

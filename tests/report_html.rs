@@ -408,6 +408,57 @@ fn page_is_well_formed_and_self_contained() {
 }
 
 #[test]
+fn evidence_links_resolve_from_where_the_page_is_written() {
+    // The evidence folder as a user gives it, relative to the working directory, and the
+    // page written two folders away: the links must lead from the page to the documents.
+    let target = root().join("target");
+    std::fs::create_dir_all(&target).unwrap();
+    let dir = tempfile::tempdir_in(&target).unwrap();
+    let out = dir.path().join("site/reports");
+    std::fs::create_dir_all(&out).unwrap();
+    let page = out.join("report.html");
+    let md = out.join("report.md");
+    let write = format!("html={}", path_str(&page));
+    let o = run(&[
+        "check",
+        "--evidence",
+        "examples/coloom/evidence",
+        "--now",
+        NOW,
+        "--format",
+        "markdown",
+        "--output",
+        path_str(&md),
+        "--write",
+        &write,
+    ]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    let html = std::fs::read_to_string(&page).unwrap();
+    let (tags, _) = parse(&html);
+    let links: Vec<&str> = tags
+        .iter()
+        .filter(|t| t.name == "a")
+        .filter_map(|t| t.attrs.iter().find(|(k, _)| k == "href"))
+        .map(|(_, v)| v.as_str())
+        .filter(|h| h.contains("evidence/"))
+        .collect();
+    assert!(links.len() > 10, "{} evidence links", links.len());
+    for h in links {
+        assert!(
+            h.starts_with("../../../../"),
+            "{h}: not relative to the page"
+        );
+        assert!(
+            out.join(percent_decode(h)).is_file(),
+            "{h}: does not resolve from {}",
+            out.display()
+        );
+    }
+    // The page still shows the folder as the run recorded it.
+    assert!(html.contains("examples/coloom/evidence"));
+}
+
+#[test]
 fn every_finding_links_its_evidence_and_shows_its_hash() {
     let r = coloom(&[]);
     let (tags, _) = parse(&r.html);

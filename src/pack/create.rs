@@ -26,7 +26,8 @@ use super::sign::load_secret;
 use super::tarball::Source;
 use super::{
     CatalogRef, EvidenceRef, FileRef, PackError, PackMeta, ProfileRef, ResultsRef, RunPeriod,
-    CATALOG_DIR, EVIDENCE_DIR, PACK_JSON, PACK_SCHEMA, PROFILE_YAML, RESULTS_JSON, WAIVERS_YAML,
+    CATALOG_DIR, EVIDENCE_DIR, PACK_JSON, PACK_SCHEMA, PROFILE_YAML, RESULTS_JSON, STATEMENT_DIR,
+    WAIVERS_YAML,
 };
 use crate::bundle::Bundle;
 use crate::check::result::{EvidenceUse, RunResult, ToolInfo, RESULTS_SCHEMA};
@@ -311,6 +312,51 @@ fn resolve_profile(
     )))
 }
 
+/// The security statement the packed profile quotes, as `(path in the pack, text)`, so
+/// the auditor holds the claims' source beside the verdicts. A statement that cannot be
+/// found is a warning: the results do not depend on it.
+fn statement_of(
+    packed: &PackedProfile,
+    bundle: &Bundle,
+    given: Option<&Path>,
+    warnings: &mut Vec<String>,
+) -> Option<(String, String)> {
+    let (shown, text, path) = match (&packed.bytes, given) {
+        (Some(bytes), Some(file)) => (
+            file.display().to_string(),
+            String::from_utf8_lossy(bytes).into_owned(),
+            Some(file.to_path_buf()),
+        ),
+        _ => {
+            let rel = packed.path.strip_prefix(&format!("{CATALOG_DIR}/"))?;
+            let disk = match bundle.origin() {
+                crate::bundle::Origin::Dir(d) => Some(d.join(rel)),
+                crate::bundle::Origin::BuiltIn => None,
+            };
+            (bundle.display_path(rel), bundle.get(rel)?.to_string(), disk)
+        }
+    };
+    let mut profile = match crate::catalog::profile::Profile::parse(&shown, &text) {
+        Ok(p) => p,
+        Err(e) => {
+            warnings.push(format!("{shown}: its statement is not packed: {e}"));
+            return None;
+        }
+    };
+    profile.path = path;
+    match profile.statement_text()? {
+        Ok(st) => {
+            let file = profile.statement.as_ref()?.file.clone();
+            let name = Path::new(&file).file_name()?.to_str()?.to_string();
+            Some((format!("{STATEMENT_DIR}/{name}"), st.text))
+        }
+        Err(e) => {
+            warnings.push(format!("{shown}: its statement is not packed: {e}"));
+            None
+        }
+    }
+}
+
 /// Checks the evidence folder against its manifest and the results against both.
 /// Returns the manifest bytes and the documents to copy: `(path, file_sha256)`.
 fn check_evidence(
@@ -526,6 +572,12 @@ pub fn create(opts: &CreateOptions) -> Result<Created, PackError> {
     if let Some(bytes) = waivers {
         small.insert(WAIVERS_YAML.into(), bytes);
     }
+    let statement = profile
+        .as_ref()
+        .and_then(|p| statement_of(p, &bundle, opts.profile.as_deref(), &mut warnings));
+    if let Some((rel, text)) = &statement {
+        small.insert(rel.clone(), text.as_bytes().to_vec());
+    }
 
     let parent = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -615,6 +667,10 @@ pub fn create(opts: &CreateOptions) -> Result<Created, PackError> {
         waivers: small.contains_key(WAIVERS_YAML).then(|| FileRef {
             path: WAIVERS_YAML.into(),
             sha256: hash_of(WAIVERS_YAML),
+        }),
+        statement: statement.as_ref().map(|(rel, _)| FileRef {
+            path: rel.clone(),
+            sha256: hash_of(rel),
         }),
         evidence: EvidenceRef {
             path: EVIDENCE_DIR.into(),

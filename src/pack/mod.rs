@@ -13,6 +13,7 @@
 //!   evidence/         the evidence folder as it was: manifest.json + <kind>/<doc>.json
 //!   catalog/          controls/, policies/, profiles/, schemas/ the results were judged with
 //!   profile.yaml      the profile file, when it is not one of the catalog's (--profile)
+//!   statement/FILE    the security statement the profile's claims quote, if it has one
 //!   waivers.yaml      the waivers file, when given (--waivers)
 //! ```
 //!
@@ -73,6 +74,8 @@ pub const CATALOG_DIR: &str = "catalog";
 pub const PROFILE_YAML: &str = "profile.yaml";
 /// The waivers file.
 pub const WAIVERS_YAML: &str = "waivers.yaml";
+/// The folder holding the security statement the profile quotes.
+pub const STATEMENT_DIR: &str = "statement";
 
 /// Errors that stop a pack command.
 #[derive(Debug, thiserror::Error)]
@@ -120,6 +123,9 @@ pub struct PackMeta {
     pub profile: Option<ProfileRef>,
     /// The waivers file, if one was packed.
     pub waivers: Option<FileRef>,
+    /// The security statement the profile quotes, if it has one (`statement/<file>`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statement: Option<FileRef>,
     /// The evidence in `evidence/`.
     pub evidence: EvidenceRef,
     /// The key ID that signed `MANIFEST` (as minisign prints it).

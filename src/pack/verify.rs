@@ -416,6 +416,9 @@ fn check_contents(
         if let Some(w) = &m.waivers {
             refs.push((w.path.as_str(), w.sha256.as_str()));
         }
+        if let Some(s) = &m.statement {
+            refs.push((s.path.as_str(), s.sha256.as_str()));
+        }
         let ev_manifest = format!("{EVIDENCE_DIR}/{EVIDENCE_MANIFEST}");
         refs.push((ev_manifest.as_str(), m.evidence.manifest_sha256.as_str()));
         for (path, want) in refs {

@@ -7,8 +7,9 @@
 //! - **No network.** No external script, style, font or image; a Content-Security-Policy
 //!   that allows only the page's own inline style and script, pinned by their SHA-256,
 //!   so even a string that slipped through escaping could not load or run anything.
-//!   Evidence links are relative (`<evidence dir>/<path>`): following one is a click by
-//!   the reader, never a load by the page.
+//!   Evidence links lead from the page to the documents (see
+//!   `RenderOptions::evidence_base`): following one is a click by the reader, never a
+//!   load by the page.
 //! - **Every string from the result is escaped.** Subjects, messages, titles and paths
 //!   come from evidence and results files, which are untrusted: text and attribute
 //!   values go through [`esc`], link targets through [`evidence_href`] as well.
@@ -241,7 +242,11 @@ pub fn render(
     result: &RunResult,
     framework: Option<Framework>,
     gate: Option<GateSettings>,
+    evidence_base: Option<&str>,
 ) -> String {
+    // Links to evidence start here: the folder as seen from where the page is written,
+    // or as the run recorded it.
+    let base = evidence_base.unwrap_or(&result.evidence.dir);
     let mut out = String::with_capacity(64 * 1024);
     let title = format!("assay report — {}", summary_line(result));
     let _ = write!(
@@ -260,10 +265,10 @@ pub fn render(
     summary(result, &mut out);
     gate_section(result, gate, &mut out);
     filters(result, &mut out);
-    controls(result, &mut out);
+    controls(result, base, &mut out);
     frameworks(result, framework, &mut out);
     waivers(result, &mut out);
-    problems(result, &mut out);
+    problems(result, base, &mut out);
     let _ = write!(
         out,
         "<footer>Written by assay {} from the result evaluated at {}. This page loads nothing \
@@ -502,14 +507,14 @@ fn filters(result: &RunResult, out: &mut String) {
     );
 }
 
-fn controls(result: &RunResult, out: &mut String) {
+fn controls(result: &RunResult, base: &str, out: &mut String) {
     let _ = write!(
         out,
         "<section id=\"controls\">\n<h2>Controls</h2>\n<table class=\"controls\" id=\"controls-table\">\n\
          <thead><tr><th>control</th><th>title</th><th>severity</th><th>status</th><th>findings</th></tr></thead>\n"
     );
     for (i, c) in result.controls.iter().enumerate() {
-        control(c, i, &result.evidence.dir, out);
+        control(c, i, base, out);
     }
     let _ = write!(
         out,
@@ -817,7 +822,7 @@ fn waivers(result: &RunResult, out: &mut String) {
     let _ = writeln!(out, "</tbody>\n</table>\n</section>");
 }
 
-fn problems(result: &RunResult, out: &mut String) {
+fn problems(result: &RunResult, base: &str, out: &mut String) {
     if result.problems.is_empty() {
         return;
     }
@@ -830,7 +835,7 @@ fn problems(result: &RunResult, out: &mut String) {
         let _ = writeln!(
             out,
             "<li><a href=\"{}\"><code>{}</code></a>: {}</li>",
-            esc(&evidence_href(&result.evidence.dir, &p.path)),
+            esc(&evidence_href(base, &p.path)),
             esc(&p.path),
             esc(&p.message)
         );

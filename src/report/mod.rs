@@ -134,7 +134,7 @@ impl FromStr for Format {
 }
 
 /// Options that change how a result is shown, not what it says.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct RenderOptions {
     /// Show the framework view (criteria → controls → status) instead of the control list.
     pub framework: Option<Framework>,
@@ -143,6 +143,10 @@ pub struct RenderOptions {
     /// How the run is gated, for the formats that show the gate's outcome (html);
     /// `None` shows the default gate (`--fail-on info`).
     pub gate: Option<GateSettings>,
+    /// Where links to evidence documents start in a written file (html): the evidence
+    /// folder as seen from that file. `None` uses the folder as the run recorded it,
+    /// which is relative to where the check ran.
+    pub evidence_base: Option<String>,
 }
 
 /// The gate settings of a run, as given on the command line.
@@ -185,7 +189,12 @@ pub fn render(
         (Format::Table, Some(fw)) => Ok(framework::table(result, fw, opts.color)),
         (Format::Markdown, Some(fw)) => Ok(framework::markdown(result, fw)),
         (Format::Json, Some(fw)) => framework::json(result, fw),
-        (Format::Html, fw) => Ok(html::render(result, fw, opts.gate)),
+        (Format::Html, fw) => Ok(html::render(
+            result,
+            fw,
+            opts.gate,
+            opts.evidence_base.as_deref(),
+        )),
         (f, Some(_)) => Err(RenderError::FrameworkUnsupported(f)),
         (Format::Table, None) => Ok(table::render(result, opts.color)),
         (Format::Json, None) => json::render(result),
