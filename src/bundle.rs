@@ -124,6 +124,14 @@ impl Bundle {
         &self.origin
     }
 
+    /// Where a bundle file lies on disk, for a bundle read from a folder.
+    pub fn disk_path(&self, rel: &str) -> Option<PathBuf> {
+        match &self.origin {
+            Origin::Dir(d) => Some(d.join(rel)),
+            Origin::BuiltIn => None,
+        }
+    }
+
     /// A human-readable description of the origin, for reports.
     pub fn origin_label(&self) -> String {
         match &self.origin {

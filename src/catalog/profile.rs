@@ -233,11 +233,7 @@ impl Profile {
             match catalog.bundle.get(&rel) {
                 Some(t) => {
                     let shown = catalog.bundle.display_path(&rel);
-                    let disk = match catalog.bundle.origin() {
-                        crate::bundle::Origin::Dir(d) => Some(d.join(&rel)),
-                        crate::bundle::Origin::BuiltIn => None,
-                    };
-                    (shown, t.to_string(), disk)
+                    (shown, t.to_string(), catalog.bundle.disk_path(&rel))
                 }
                 None => {
                     return Err(one(

@@ -329,11 +329,11 @@ fn statement_of(
         ),
         _ => {
             let rel = packed.path.strip_prefix(&format!("{CATALOG_DIR}/"))?;
-            let disk = match bundle.origin() {
-                crate::bundle::Origin::Dir(d) => Some(d.join(rel)),
-                crate::bundle::Origin::BuiltIn => None,
-            };
-            (bundle.display_path(rel), bundle.get(rel)?.to_string(), disk)
+            (
+                bundle.display_path(rel),
+                bundle.get(rel)?.to_string(),
+                bundle.disk_path(rel),
+            )
         }
     };
     let mut profile = match crate::catalog::profile::Profile::parse(&shown, &text) {
