@@ -67,32 +67,34 @@ pub fn section(
     path: &[&str],
     what: &str,
 ) -> Result<Vec<serde_yaml_ng::Value>, String> {
-    let shown = file.display();
-    let doc = read(file)?;
-    let field = path.join(".");
-    let node = path
-        .iter()
-        .try_fold(&doc, |n, key| n.get(*key))
-        .ok_or_else(|| format!("{shown}: {field}: missing (expected a list of {what})"))?;
-    node.as_sequence()
-        .cloned()
-        .ok_or_else(|| format!("{shown}: {field}: expected a list of {what}"))
+    let (node, wrong) = node_at(file, path, &format!("a list of {what}"))?;
+    node.as_sequence().cloned().ok_or(wrong)
 }
 
 /// The mapping at `path` (e.g. `["residency"]`) of an inventory file, for collectors whose
 /// section names its inputs. Missing, or not a mapping, is an error naming the file and
 /// the field; `what` says what the mapping holds ("residency inputs").
 pub fn mapping(file: &Path, path: &[&str], what: &str) -> Result<serde_yaml_ng::Mapping, String> {
+    let (node, wrong) = node_at(file, path, &format!("a mapping of {what}"))?;
+    node.as_mapping().cloned().ok_or(wrong)
+}
+
+/// The node at `path` of an inventory file, and the message for when it is not the
+/// `expected` shape; a missing node is that message's "missing" form.
+fn node_at(
+    file: &Path,
+    path: &[&str],
+    expected: &str,
+) -> Result<(serde_yaml_ng::Value, String), String> {
     let shown = file.display();
     let doc = read(file)?;
     let field = path.join(".");
     let node = path
         .iter()
         .try_fold(&doc, |n, key| n.get(*key))
-        .ok_or_else(|| format!("{shown}: {field}: missing (expected a mapping of {what})"))?;
-    node.as_mapping()
         .cloned()
-        .ok_or_else(|| format!("{shown}: {field}: expected a mapping of {what}"))
+        .ok_or_else(|| format!("{shown}: {field}: missing (expected {expected})"))?;
+    Ok((node, format!("{shown}: {field}: expected {expected}")))
 }
 
 fn read(file: &Path) -> Result<serde_yaml_ng::Value, String> {
